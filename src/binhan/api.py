@@ -1,0 +1,91 @@
+"""The JSON API under /api/v1/: every domain adds its router here."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from binhan.accounts import services as account_services
+from binhan.core.exceptions import PermissionDeniedError, ServiceError
+from binhan.core.ratelimit import RateLimited, hit, too_many_requests
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer bha_…`: a per-user token made with `binhan api-token create`."""
+
+    def authenticate(self, request, token):
+        user = account_services.api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Bình An API",
+    version="1",
+    description="Community safety: places, people and domain data, always scoped to the caller's units.",
+    urls_namespace="api",
+    auth=[TokenAuth(), django_auth],
+)
+
+
+@api.exception_handler(ServiceError)
+def service_error(request, exc: ServiceError):
+    status = 403 if isinstance(exc, PermissionDeniedError) else 400
+    body = {"detail": str(exc.message)}
+    if exc.field:
+        body["field"] = exc.field
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(ValidationError)
+def django_validation_error(request, exc: ValidationError):
+    fields = getattr(exc, "message_dict", None) or {"__all__": exc.messages}
+    return api.create_response(request, {"detail": _("Some values are not valid."), "errors": fields}, status=400)
+
+
+@api.exception_handler(NinjaValidationError)
+def ninja_validation_error(request, exc: NinjaValidationError):
+    return api.create_response(
+        request, {"detail": _("Some values are not valid."), "errors": exc.errors}, status=422
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorised(request, exc):
+    return api.create_response(
+        request, {"detail": _("Authentication required: send a valid API token or sign in.")}, status=401
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return api.create_response(request, {"detail": str(exc.message)}, status=exc.status_code)
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request, exc: RateLimited):
+    return too_many_requests(request, exc.retry_after)
+
+
+def throttle(request, *, scope: str, rate: str) -> None:
+    """Per-user limit for API endpoints; raises RateLimited (answered as 429)."""
+    key = f"user:{request.user.pk}" if request.user.is_authenticated else f"ip:{request.META.get('REMOTE_ADDR')}"
+    hit(f"api:{scope}:{key}", rate)
+
+
+def _register_routers() -> None:
+    from binhan.geo.api import router as geo_router
+
+    api.add_router("/", geo_router)
+
+
+_register_routers()

@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.utils.translation import get_language_bidi
+
+
+def shell(request):
+    """What the base layout needs on every page: roles for the navigation, direction, site name."""
+    user = getattr(request, "user", None)
+    roles = user.roles() if user is not None and user.is_authenticated else set()
+    return {
+        "site_name": settings.BINHAN_SITE_NAME,
+        "text_direction": "rtl" if get_language_bidi() else "ltr",
+        "user_roles": roles,
+        "is_staff_member": bool(user and user.is_authenticated and user.is_staff_member),
+        "is_auditor": bool(user and user.is_authenticated and (user.is_auditor or user.is_superuser)),
+        "demo_mode": settings.DEMO,
+    }

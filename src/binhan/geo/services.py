@@ -1,0 +1,116 @@
+"""Writes to places: each validates, saves, audits and emits an event in one transaction."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from binhan.core import audit, events, paths, scoping
+from binhan.core.exceptions import PermissionDeniedError, ServiceError
+from binhan.geo.models import LEVEL_ORDER, AdministrativeUnit, Household, Level, child_level
+
+HOUSEHOLD_FIELDS = ("unit_id", "code", "address", "member_count", "head_name", "head_phone")
+
+
+def _check_can_edit(actor, unit_path: str) -> None:
+    if actor is not None and not scoping.can_see_path(actor, unit_path):
+        raise PermissionDeniedError(_("You may only change places under your own units."))
+
+
+@transaction.atomic
+def unit_create(
+    *, actor, code: str, name: str, level: str, parent: AdministrativeUnit | None,
+    kind: str = "", names: dict | None = None, centre_lat: float | None = None, centre_lon: float | None = None,
+) -> AdministrativeUnit:
+    """Add a place to the tree under `parent` (a nation has none)."""
+    if parent is None and level != Level.NATION:
+        raise ServiceError(_("Only a nation can stand at the top of the tree."), field="parent")
+    if parent is not None:
+        _check_can_edit(actor, parent.path)
+        if child_level(parent.level) != level:
+            raise ServiceError(
+                _("A %(child)s cannot be placed under a %(parent)s.")
+                % {"child": Level(level).label, "parent": Level(parent.level).label},
+                field="level",
+            )
+    unit = AdministrativeUnit(
+        code=code, name=name, level=level, parent=parent, kind=kind, names=names or {},
+        centre_lat=centre_lat, centre_lon=centre_lon,
+        path=paths.child_path(parent.path if parent else "", code),
+        depth=LEVEL_ORDER.index(Level(level)),
+    )
+    unit.full_clean()
+    unit.save()
+    audit.record(actor=actor, action="unit.create", obj=unit, changes={"name": [None, name], "code": [None, code]})
+    events.publish("unit.created", unit_path=unit.path, unit_id=unit.pk)
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor, unit: AdministrativeUnit, **fields) -> AdministrativeUnit:
+    """Rename a place or move its centre; its code and position in the tree stay."""
+    allowed = {"name", "names", "kind", "centre_lat", "centre_lon", "boundary"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ServiceError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    _check_can_edit(actor, unit.path)
+    before = audit.snapshot(unit, list(fields))
+    for key, value in fields.items():
+        setattr(unit, key, value)
+    unit.full_clean()
+    unit.save(update_fields=[*fields, "updated_at"])
+    changes = audit.diff(before, fields)
+    if changes:
+        audit.record(actor=actor, action="unit.update", obj=unit, changes=changes)
+        events.publish("unit.updated", unit_path=unit.path, unit_id=unit.pk)
+    return unit
+
+
+@transaction.atomic
+def household_create(
+    *, actor, unit: AdministrativeUnit, address: str, member_count: int = 1,
+    head_name: str = "", head_phone: str = "", code: str = "",
+) -> Household:
+    """Add a household to a residential group."""
+    if unit.level != Level.GROUP:
+        raise ServiceError(_("A household belongs to a residential group or village."), field="unit")
+    _check_can_edit(actor, unit.path)
+    household = Household(
+        unit=unit, unit_path=unit.path, code=code, address=address.strip(), member_count=member_count,
+        head_name=head_name.strip(), head_phone=head_phone.strip(),
+    )
+    household.full_clean()
+    household.save()
+    audit.record(
+        actor=actor, action="household.create", obj=household,
+        changes={key: [None, value] for key, value in audit.snapshot(household, HOUSEHOLD_FIELDS).items() if value},
+    )
+    events.publish("household.created", unit_path=household.unit_path, household_id=household.pk)
+    return household
+
+
+@transaction.atomic
+def household_update(*, actor, household: Household, **fields) -> Household:
+    allowed = {"address", "member_count", "head_name", "head_phone", "code"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ServiceError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    _check_can_edit(actor, household.unit_path)
+    before = audit.snapshot(household, list(fields))
+    for key, value in fields.items():
+        setattr(household, key, value)
+    household.full_clean()
+    household.save(update_fields=[*fields, "updated_at"])
+    changes = audit.diff(before, fields)
+    if changes:
+        audit.record(actor=actor, action="household.update", obj=household, changes=changes)
+        events.publish("household.updated", unit_path=household.unit_path, household_id=household.pk)
+    return household
+
+
+def household_read_personal(*, actor, household: Household, purpose: str) -> Household:
+    """Reading the head of household's name and phone is audited with the reason given."""
+    if not purpose.strip():
+        raise ServiceError(_("Please say why you need this person's details."), field="purpose")
+    audit.record(actor=actor, action="household.read_personal", obj=household, purpose=purpose.strip())
+    return household

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from binhan.api import api
+from binhan.core import views as core_views
+
+urlpatterns = [
+    path("", include("binhan.core.urls")),
+    path("accounts/", include("binhan.accounts.urls")),
+    path("units/", include("binhan.geo.urls")),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "binhan.core.views.bad_request"
+handler403 = "binhan.core.views.permission_denied"
+handler404 = "binhan.core.views.page_not_found"
+handler500 = "binhan.core.views.server_error"

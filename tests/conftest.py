@@ -1,0 +1,74 @@
+"""Shared fixtures: a small world of two communes, and one user per role."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from binhan.accounts.models import User
+from binhan.accounts.roles import Role
+from binhan.geo.models import AdministrativeUnit, Household, Level
+from tests.factories import HouseholdFactory, UnitFactory, UserFactory, grant
+
+
+@dataclass
+class World:
+    nation: AdministrativeUnit
+    province: AdministrativeUnit
+    commune_a: AdministrativeUnit
+    commune_b: AdministrativeUnit
+    group_a: AdministrativeUnit
+    group_b: AdministrativeUnit
+    household_a: Household
+    household_b: Household
+    police_a: User
+    police_b: User
+    leader_a: User
+    province_leader: User
+    group_leader_a: User
+    resident_a: User
+    auditor_a: User
+    admin: User
+    outsider: User
+
+
+@pytest.fixture
+def world(db) -> World:
+    nation = UnitFactory(code="VN", name="Việt Nam", level=Level.NATION)
+    province = UnitFactory(code="22", name="Quảng Ninh", level=Level.PROVINCE, parent=nation)
+    commune_a = UnitFactory(code="7090", name="Phường An Sinh", level=Level.COMMUNE, parent=province)
+    commune_b = UnitFactory(code="7093", name="Phường Đông Triều", level=Level.COMMUNE, parent=province)
+    group_a = UnitFactory(code="7090-001", name="Tổ dân phố 1", level=Level.GROUP, parent=commune_a)
+    group_b = UnitFactory(code="7093-001", name="Tổ dân phố 1", level=Level.GROUP, parent=commune_b)
+    household_a = HouseholdFactory(unit=group_a, address="Số 1 phố An Sinh", member_count=4)
+    household_b = HouseholdFactory(unit=group_b, address="Số 2 phố Đông Triều", member_count=3)
+
+    def user(name, unit=None, role=None):
+        person = UserFactory(username=name)
+        if unit is not None:
+            grant(person, unit, role)
+        return person
+
+    return World(
+        nation=nation, province=province, commune_a=commune_a, commune_b=commune_b,
+        group_a=group_a, group_b=group_b, household_a=household_a, household_b=household_b,
+        police_a=user("police-a", commune_a, Role.COMMUNE_POLICE),
+        police_b=user("police-b", commune_b, Role.COMMUNE_POLICE),
+        leader_a=user("leader-a", commune_a, Role.COMMUNE_LEADER),
+        province_leader=user("province-leader", province, Role.PROVINCE_LEADER),
+        group_leader_a=user("group-leader-a", group_a, Role.GROUP_LEADER),
+        resident_a=user("resident-a", group_a, Role.RESIDENT),
+        auditor_a=user("auditor-a", commune_a, Role.AUDITOR),
+        admin=user("admin", nation, Role.ADMIN),
+        outsider=user("outsider"),
+    )
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in on the test client and return the client."""
+
+    def do(user):
+        client.force_login(user, backend="binhan.accounts.backends.UsernamePhoneOrEmailBackend")
+        return client
+
+    return do

@@ -1,0 +1,54 @@
+"""Factories for the platform models. Domain test packages add their own next to their tests."""
+
+import factory
+
+from binhan.accounts.models import Membership, User
+from binhan.core import paths
+from binhan.geo.models import LEVEL_ORDER, AdministrativeUnit, Household, Level
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AdministrativeUnit
+
+    code = factory.Sequence(lambda n: f"U{n:05d}")
+    name = factory.Sequence(lambda n: f"Unit {n}")
+    level = Level.GROUP
+    parent = None
+    path = factory.LazyAttribute(lambda o: paths.child_path(o.parent.path if o.parent else "", o.code))
+    depth = factory.LazyAttribute(lambda o: LEVEL_ORDER.index(Level(o.level)))
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    unit = factory.SubFactory(UnitFactory)
+    unit_path = factory.LazyAttribute(lambda o: o.unit.path)
+    address = factory.Sequence(lambda n: f"Số {n} đường Trần Hưng Đạo")
+    member_count = 4
+    head_name = "Nguyễn Văn An"
+    head_phone = "0912345678"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Thị"
+    last_name = "Lan"
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def grant(user: User, unit: AdministrativeUnit, role: str) -> Membership:
+    membership = Membership.objects.create(user=user, unit=unit, unit_path=unit.path, role=role)
+    user.__dict__.pop("_scope_paths_cache", None)
+    user.__dict__.pop("_roles_cache", None)
+    return membership
