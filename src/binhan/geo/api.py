@@ -1,8 +1,8 @@
 """API for places: the unit tree, unit search and households, all scoped and paginated."""
 
-from __future__ import annotations
+from typing import Annotated
 
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from binhan.geo import selectors, services
@@ -65,7 +65,7 @@ def list_units(request, parent_id: int | None = None, q: str = ""):
 
 @router.get("/units/search", response=list[UnitOut], summary="Search units by name or code")
 @paginate(Pagination)
-def search_units(request, q: str = Field(..., min_length=1, max_length=100)):
+def search_units(request, q: Annotated[str, Query(..., min_length=1, max_length=100)]):
     return selectors.unit_list(viewer=request.user, query=q.strip())
 
 
@@ -93,6 +93,6 @@ def get_household(request, household_id: int):
 def create_household(request, payload: HouseholdIn):
     unit = selectors.unit_get(viewer=request.user, pk=payload.unit_id)
     household = services.household_create(actor=request.user, unit=unit, **payload.dict(exclude={"unit_id"}))
-    return 201, household
+    return Status(201, household)
 
 
