@@ -141,7 +141,9 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("BINHAN_TIME_ZONE", "Asia/Ho_Chi_Minh")
-USE_THOUSAND_SEPARATOR = True
+# Grouping only where a figure is shown (intcomma), never in ids inside URLs and form values.
+USE_THOUSAND_SEPARATOR = False
+FORMAT_MODULE_PATH = ["binhan.formats"]
 
 # --- Static files, served by WhiteNoise from the ASGI server itself ---
 STATIC_URL = "/static/"
