@@ -63,6 +63,34 @@ def world(db) -> World:
     )
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Tests read English messages; the default language (Vietnamese) is tested explicitly."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client():
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture
+def token_for():
+    """Authorization headers with a fresh API token of `user`."""
+    from binhan.accounts import services as account_services
+
+    def make(user):
+        _token, full = account_services.api_token_create(actor=user, user=user, name="test")
+        return {"HTTP_AUTHORIZATION": f"Bearer {full}"}
+
+    return make
+
+
 @pytest.fixture
 def login(client):
     """Sign a user in on the test client and return the client."""

@@ -7,15 +7,6 @@ from binhan.geo.models import Household
 from tests.factories import HouseholdFactory
 
 
-@pytest.fixture
-def token_for():
-    def make(user):
-        _token, full = account_services.api_token_create(actor=user, user=user, name="test")
-        return {"HTTP_AUTHORIZATION": f"Bearer {full}"}
-
-    return make
-
-
 def test_openapi_document(client, db):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200

@@ -107,3 +107,29 @@ class TestAuditPages:
         login(world.auditor_a)
         response = client.get(reverse("core:audit_export"), {"since": "yesterday"})
         assert response.status_code == 400
+
+
+def test_personal_events_belong_to_the_users_unit(client, world):
+    """Logins, tokens and language changes carry the user's unit, so their unit's auditor sees them."""
+    client.post(reverse("accounts:login"), {"username": "police-a", "password": "correct horse battery"})
+    assert AuditEvent.objects.get(action="user.login").unit_path == world.commune_a.path
+    visible = audit_events_for(world.auditor_a)
+    assert "user.login" in visible
+
+
+def audit_events_for(user):
+    from binhan.core import scoping
+
+    return list(scoping.visible_audit(AuditEvent.objects.all(), user).values_list("action", flat=True))
+
+
+def test_admin_edit_is_audited(client, login, world):
+    world.admin.is_staff = True
+    world.admin.save()
+    login(world.admin)
+    url = f"/admin/geo/administrativeunit/{world.group_a.pk}/change/"
+    response = client.post(url, {"name": "Tổ dân phố số 1", "names": "{}", "kind": "", "centre_lat": "",
+                                 "centre_lon": "", "boundary": "null"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = AuditEvent.objects.get(action="administrativeunit.admin_change")
+    assert event.changes["name"] == ["Tổ dân phố 1", "Tổ dân phố số 1"]

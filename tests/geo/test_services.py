@@ -13,7 +13,7 @@ def test_household_create_audits_and_emits(world, django_capture_on_commit_callb
     assert (household.address, household.unit_path) == ("Số 9 ngõ 3", world.group_a.path)
     event = AuditEvent.objects.get(action="household.create")
     assert event.changes == {"unit_id": [None, world.group_a.pk], "address": [None, "Số 9 ngõ 3"],
-                             "member_count": [None, 5], "head_name": [None, "Lê Văn Tám"]}
+                             "member_count": [None, 5], "head_name": ["[personal data]", "[personal data]"]}
     outbox = OutboxEvent.objects.get(name="household.created")
     assert (outbox.unit_path, outbox.payload) == (world.group_a.path, {"household_id": household.pk})
 
@@ -37,6 +37,13 @@ def test_household_member_count_validated(world):
     with pytest.raises(ValidationError):
         services.household_create(actor=world.police_a, unit=world.group_a, address="X", member_count=0)
     assert Household.objects.count() == 2
+
+
+def test_personal_data_never_enters_the_audit_log(world):
+    services.household_update(actor=world.police_a, household=world.household_a, head_phone="0900000001")
+    event = AuditEvent.objects.get(action="household.update")
+    assert event.changes == {"head_phone": ["[personal data]", "[personal data]"]}
+    assert "0900000001" not in str(AuditEvent.objects.values_list("changes", flat=True)[::1])
 
 
 def test_household_update_records_only_changes(world):

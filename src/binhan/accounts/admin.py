@@ -3,7 +3,7 @@ from django.contrib import admin
 from binhan.accounts.models import ApiToken, Membership, User
 from binhan.accounts.roles import Role
 from binhan.core import scoping
-from binhan.core.admin_site import ScopedAdmin, is_admin
+from binhan.core.admin_site import ScopedAdmin, is_admin, save_audited
 
 
 @admin.register(Membership)
@@ -41,6 +41,9 @@ class UserAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        save_audited(request, obj, form, change)
 
     def get_queryset(self, request):
         memberships = scoping.visible(Membership.objects.all(), request.user, roles={Role.ADMIN})

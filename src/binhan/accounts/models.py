@@ -21,6 +21,8 @@ class User(AbstractUser):
     # Demo users exist only in demo databases; `binhan check --deploy` refuses them.
     is_demo = models.BooleanField(default=False, editable=False)
 
+    personal_fields = ("first_name", "last_name", "phone", "email")
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

@@ -1,9 +1,10 @@
 """Django admin for administrators only, and scoped like every other staff read."""
 
 from django.contrib import admin
+from django.db import transaction
 
 from binhan.accounts.roles import Role
-from binhan.core import scoping
+from binhan.core import audit, scoping
 
 
 def is_admin(user) -> bool:
@@ -31,6 +32,9 @@ class ScopedAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return scoping.visible(super().get_queryset(request), request.user, roles={Role.ADMIN})
 
+    def save_model(self, request, obj, form, change):
+        save_audited(request, obj, form, change)
+
     def _in_scope(self, request, obj) -> bool:
         field = type(obj).scope_path_field
         return scoping.can_see_path(request.user, getattr(obj, field), roles={Role.ADMIN})
@@ -42,3 +46,13 @@ def admin_only(request) -> bool:
 
 admin.site.has_permission = admin_only
 admin.site.site_header = "Bình An"
+
+
+def save_audited(request, obj, form, change) -> None:
+    """Admin edits leave an audit event like every other write."""
+    with transaction.atomic():
+        before = {name: form.initial.get(name) for name in form.changed_data}
+        obj.save()
+        after = {name: form.cleaned_data.get(name) for name in form.changed_data}
+        action = f"{obj._meta.model_name}.admin_{'change' if change else 'add'}"
+        audit.record(actor=request.user, action=action, obj=obj, changes=audit.diff(before, after))

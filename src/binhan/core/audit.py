@@ -22,11 +22,32 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+REDACTED = "[personal data]"
+
+
 def _unit_path_of(obj: models.Model | None) -> str:
     if obj is None:
         return ""
     field = getattr(obj, "scope_path_field", None)
-    return getattr(obj, field, "") if field else ""
+    if field:
+        return getattr(obj, field, "")
+    if obj._meta.label_lower == "accounts.user":
+        return user_unit_path(obj)
+    return ""
+
+
+def user_unit_path(user) -> str:
+    """Where a person's own events belong, so the auditors of their unit see them: their widest unit."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    paths = sorted(user.memberships.values_list("unit_path", flat=True), key=len)
+    return paths[0] if paths else ""
+
+
+def _redact(obj: models.Model | None, changes: dict[str, Any]) -> dict[str, Any]:
+    # The log is kept forever; personal data is not. Record that it changed, not its values.
+    personal = set(getattr(obj, "personal_fields", ())) if obj is not None else set()
+    return {key: [REDACTED, REDACTED] if key in personal else value for key, value in changes.items()}
 
 
 def record(
@@ -46,6 +67,8 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    if unit_path is None:
+        unit_path = _unit_path_of(obj) or user_unit_path(actor_obj)
     return AuditEvent.objects.create(
         actor=actor_obj,
         actor_label=actor_obj.get_username() if actor_obj else "",
@@ -53,10 +76,10 @@ def record(
         object_type=object_type,
         object_id=str(object_id or ""),
         object_label=str(obj)[:255] if obj is not None else "",
-        unit_path=unit_path if unit_path is not None else _unit_path_of(obj),
+        unit_path=unit_path,
         ip=ip or current_ip.get(),
         purpose=purpose[:500],
-        changes=_jsonable(changes or {}),
+        changes=_jsonable(_redact(obj, changes or {})),
     )
 
 
