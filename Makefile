@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export BINHAN_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: install demo serve test test-sqlite test-postgres lint lock messages clean-demo bench
+.PHONY: install demo test lint lock messages bench
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -10,7 +10,7 @@ from ninja.security import HttpBearer, django_auth
 
 from binhan.accounts import services as account_services
 from binhan.core.exceptions import PermissionDeniedError, ServiceError
-from binhan.core.ratelimit import RateLimited, hit, too_many_requests
+from binhan.core.ratelimit import RateLimited, too_many_requests
 
 
 class TokenAuth(HttpBearer):
@@ -74,12 +74,6 @@ def http_error(request, exc: HttpError):
 @api.exception_handler(RateLimited)
 def rate_limited(request, exc: RateLimited):
     return too_many_requests(request, exc.retry_after)
-
-
-def throttle(request, *, scope: str, rate: str) -> None:
-    """Per-user limit for API endpoints; raises RateLimited (answered as 429)."""
-    key = f"user:{request.user.pk}" if request.user.is_authenticated else f"ip:{request.META.get('REMOTE_ADDR')}"
-    hit(f"api:{scope}:{key}", rate)
 
 
 def _register_routers() -> None:

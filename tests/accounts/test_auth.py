@@ -197,7 +197,7 @@ class TestGrant:
         response = client.post(reverse("accounts:membership_grant", args=[world.group_a.pk]),
                                {"username": "outsider", "role": Role.COMMUNE_POLICE})
         assert response.status_code == 400
-        assert "is held at the level" in response.content.decode()
+        assert "can only be granted at the level" in response.content.decode()
 
     def test_unknown_person(self, client, login, world):
         login(world.police_a)

@@ -154,3 +154,14 @@ def test_api_responses_match_openapi_schema(client, world, token_for):
         schema = {**schema, "components": document["components"]}
         jsonschema.validate(client.get(url, **headers).json(), schema)
 
+
+
+def test_household_creation_is_throttled(client, world, token_for, monkeypatch):
+    from binhan.core import api_utils, ratelimit
+
+    headers = token_for(world.group_leader_a)
+    monkeypatch.setattr(api_utils, "hit", lambda key, rate: ratelimit.hit(key, "2/m"))
+    statuses = [client.post("/api/v1/households", {"unit_id": world.group_a.pk, "address": f"Số {n}"},
+                            content_type="application/json", **headers).status_code for n in range(3)]
+    assert statuses == [201, 201, 429]
+    assert Household.objects.filter(unit=world.group_a).count() == 3

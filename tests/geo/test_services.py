@@ -88,3 +88,18 @@ def test_unit_update(world):
     assert world.group_a.name == "Tổ dân phố số 1"
     event = AuditEvent.objects.get(action="unit.update")
     assert event.changes["name"] == ["Tổ dân phố 1", "Tổ dân phố số 1"]
+
+
+@pytest.mark.parametrize("role", ["security_member", "fire_team_leader", "mediator"])
+def test_team_members_see_but_do_not_keep_households(world, role):
+    from binhan.core import scoping
+    from tests.factories import UserFactory, grant
+
+    member = UserFactory(username=f"m-{role}")
+    grant(member, world.group_a, role)
+    assert list(scoping.visible(Household.objects.all(), member)) == [world.household_a]
+    with pytest.raises(PermissionDeniedError):
+        services.household_create(actor=member, unit=world.group_a, address="X")
+    with pytest.raises(PermissionDeniedError):
+        services.household_read_personal(actor=member, household=world.household_a, purpose="curious")
+    assert not AuditEvent.objects.filter(action__startswith="household.").exists()

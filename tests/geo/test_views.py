@@ -66,3 +66,16 @@ def test_household_personal_data_needs_purpose(client, login, world):
 def test_household_of_other_commune_is_404(client, login, world):
     login(world.police_a)
     assert client.get(reverse("geo:household_detail", args=[world.household_b.pk])).status_code == 404
+
+
+def test_security_member_cannot_reveal_or_add(client, login, world):
+    from tests.factories import UserFactory, grant
+
+    member = UserFactory(username="patrol")
+    grant(member, world.group_a, "security_member")
+    login(member)
+    detail = client.get(reverse("geo:household_detail", args=[world.household_a.pk])).content.decode()
+    assert "Your role does not include reading them." in detail
+    assert client.post(reverse("geo:household_detail", args=[world.household_a.pk]),
+                       {"purpose": "x"}).status_code == 403
+    assert client.get(reverse("geo:household_create", args=[world.group_a.pk])).status_code == 403

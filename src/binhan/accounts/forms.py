@@ -31,7 +31,7 @@ class RegisterForm(forms.Form):
                         "invalid_choice": _("Choose your residential group from the list.")},
     )
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password_again = forms.CharField(label=_("Password again"),
+    password_again = forms.CharField(label=_("Confirm the password"),
                                      widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
     def clean(self):

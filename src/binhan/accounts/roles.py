@@ -33,6 +33,19 @@ STAFF_ROLES = frozenset(
     }
 )
 
+# Who keeps the household list and may read a head of household's details (with a reason).
+# Security, fire-safety and mediation members see households but do not edit them.
+HOUSEHOLD_KEEPER_ROLES = frozenset(
+    {
+        Role.GROUP_LEADER,
+        Role.COMMUNE_POLICE,
+        Role.COMMUNE_LEADER,
+        Role.PROVINCE_POLICE,
+        Role.PROVINCE_LEADER,
+        Role.ADMIN,
+    }
+)
+
 # Roles that must use two-factor sign-in when the setting requires it: everyone but residents.
 TWO_FACTOR_ROLES = STAFF_ROLES | {Role.AUDITOR}
 

@@ -93,7 +93,7 @@ def membership_grant(*, actor, user: User, unit: AdministrativeUnit, role: str) 
     expected_level = ROLE_LEVEL[Role(role)]
     if role not in (Role.AUDITOR,) and unit.level != expected_level:
         raise ServiceError(
-            _("The role %(role)s is held at the level %(level)s.")
+            _("The role “%(role)s” can only be granted at the level “%(level)s”.")
             % {"role": Role(role).label, "level": Level(expected_level).label},
             field="unit",
         )
@@ -126,11 +126,12 @@ def api_token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
     name = (name or "").strip()
     if not name:
         raise ServiceError(_("Give the token a name, e.g. the program that will use it."), field="name")
-    if actor != user and not actor.is_superuser:
+    if actor is not None and actor != user and not actor.is_superuser:
         raise PermissionDeniedError(_("You may only create tokens for yourself."))
     full, key_id, key_hash = ApiToken.new_key()
     token = ApiToken.objects.create(user=user, name=name[:100], key_id=key_id, key_hash=key_hash)
-    audit.record(actor=actor, action="api_token.create", obj=token, changes={"name": [None, token.name]})
+    audit.record(actor=actor, action="api_token.create", obj=token, unit_path=audit.user_unit_path(user),
+                 changes={"name": [None, token.name], "user": [None, user.get_username()]})
     return token, full
 
 
@@ -141,7 +142,7 @@ def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit.record(actor=actor, action="api_token.revoke", obj=token)
+        audit.record(actor=actor, action="api_token.revoke", obj=token, unit_path=audit.user_unit_path(token.user))
     return token
 
 

@@ -7,7 +7,7 @@ def shell(request):
     user = getattr(request, "user", None)
     roles = user.roles() if user is not None and user.is_authenticated else set()
     return {
-        "site_name": settings.BINHAN_SITE_NAME,
+        "brand_name": settings.BINHAN_SITE_NAME,
         "text_direction": "rtl" if get_language_bidi() else "ltr",
         "user_roles": roles,
         "is_staff_member": bool(user and user.is_authenticated and user.is_staff_member),

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from binhan.core.audit import client_ip
 
@@ -59,7 +59,11 @@ def key_for(request: HttpRequest, by: str | Callable[[HttpRequest], str]) -> str
 
 
 def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
-    message = _("Too many attempts. Please wait %(seconds)s seconds and try again.") % {"seconds": retry_after}
+    message = ngettext(
+        "Too many attempts. Please wait %(seconds)s second and try again.",
+        "Too many attempts. Please wait %(seconds)s seconds and try again.",
+        retry_after,
+    ) % {"seconds": retry_after}
     wants_json = request.path.startswith(("/api/", "/open311/")) or "json" in request.headers.get("Accept", "")
     if wants_json:
         response: HttpResponse = JsonResponse({"detail": message}, status=429)

@@ -3,8 +3,9 @@
 from typing import Annotated
 
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from binhan.core.api_utils import Pagination, throttle
 from binhan.geo import selectors, services
 
 router = Router(tags=["places"])
@@ -45,15 +46,6 @@ class HouseholdIn(Schema):
     code: str = Field("", max_length=60)
 
 
-class Pagination(PageNumberPagination):
-    class Input(PageNumberPagination.Input):
-        page_size: int = Field(50, ge=1, le=500)
-
-    def paginate_queryset(self, queryset, pagination: Input, **params):
-        self.page_size = pagination.page_size
-        return super().paginate_queryset(queryset, pagination, **params)
-
-
 @router.get("/units", response=list[UnitOut], summary="Units you may see")
 @paginate(Pagination)
 def list_units(request, parent_id: int | None = None, q: str = ""):
@@ -91,6 +83,7 @@ def get_household(request, household_id: int):
 
 @router.post("/households", response={201: HouseholdOut}, summary="Add a household to a group")
 def create_household(request, payload: HouseholdIn):
+    throttle(request, scope="households.create", rate="120/m")
     unit = selectors.unit_get(viewer=request.user, pk=payload.unit_id)
     household = services.household_create(actor=request.user, unit=unit, **payload.dict(exclude={"unit_id"}))
     return Status(201, household)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from binhan.accounts.roles import HOUSEHOLD_KEEPER_ROLES, STAFF_ROLES
 from binhan.core import audit, events, paths, scoping
 from binhan.core.exceptions import PermissionDeniedError, ServiceError
 from binhan.geo.models import LEVEL_ORDER, AdministrativeUnit, Household, Level, child_level
@@ -12,9 +13,20 @@ from binhan.geo.models import LEVEL_ORDER, AdministrativeUnit, Household, Level,
 HOUSEHOLD_FIELDS = ("unit_id", "code", "address", "member_count", "head_name", "head_phone")
 
 
-def _check_can_edit(actor, unit_path: str) -> None:
-    if actor is not None and not scoping.can_see_path(actor, unit_path):
+def _check_can_edit(actor, unit_path: str, roles=STAFF_ROLES) -> None:
+    if actor is not None and not scoping.can_see_path(actor, unit_path, roles=roles):
         raise PermissionDeniedError(_("You may only change places under your own units."))
+
+
+def can_keep_households(*, actor, unit_path: str) -> bool:
+    return scoping.can_see_path(actor, unit_path, roles=HOUSEHOLD_KEEPER_ROLES)
+
+
+def _check_household_keeper(actor, unit_path: str) -> None:
+    if actor is not None and not can_keep_households(actor=actor, unit_path=unit_path):
+        raise PermissionDeniedError(
+            _("Only the group leader, the commune police or leaders may change households or read their details.")
+        )
 
 
 @transaction.atomic
@@ -29,7 +41,7 @@ def unit_create(
         _check_can_edit(actor, parent.path)
         if child_level(parent.level) != level:
             raise ServiceError(
-                _("A %(child)s cannot be placed under a %(parent)s.")
+                _("A unit at the level “%(child)s” cannot be placed under one at the level “%(parent)s”.")
                 % {"child": Level(level).label, "parent": Level(parent.level).label},
                 field="level",
             )
@@ -74,7 +86,7 @@ def household_create(
     """Add a household to a residential group."""
     if unit.level != Level.GROUP:
         raise ServiceError(_("A household belongs to a residential group or village."), field="unit")
-    _check_can_edit(actor, unit.path)
+    _check_household_keeper(actor, unit.path)
     household = Household(
         unit=unit, unit_path=unit.path, code=code, address=address.strip(), member_count=member_count,
         head_name=head_name.strip(), head_phone=head_phone.strip(),
@@ -95,7 +107,7 @@ def household_update(*, actor, household: Household, **fields) -> Household:
     unknown = set(fields) - allowed
     if unknown:
         raise ServiceError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    _check_can_edit(actor, household.unit_path)
+    _check_household_keeper(actor, household.unit_path)
     before = audit.snapshot(household, list(fields))
     for key, value in fields.items():
         setattr(household, key, value)
@@ -110,6 +122,7 @@ def household_update(*, actor, household: Household, **fields) -> Household:
 
 def household_read_personal(*, actor, household: Household, purpose: str) -> Household:
     """Reading the head of household's name and phone is audited with the reason given."""
+    _check_household_keeper(actor, household.unit_path)
     if not purpose.strip():
         raise ServiceError(_("Please say why you need this person's details."), field="purpose")
     audit.record(actor=actor, action="household.read_personal", obj=household, purpose=purpose.strip())

@@ -63,6 +63,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("user").order_by("role", "user__username")
     )
     context["can_grant"] = account_services.can_grant(actor=request.user, unit=unit)
+    context["can_keep_households"] = services.can_keep_households(actor=request.user, unit_path=unit.path)
     return render(request, "geo/unit_detail.html", context)
 
 
@@ -70,6 +71,8 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def household_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require_staff(request)
     unit = selectors.unit_get(viewer=request.user, pk=pk)
+    if not services.can_keep_households(actor=request.user, unit_path=unit.path):
+        raise PermissionDenied(_("Only the group leader, the commune police or leaders may add households."))
     form = HouseholdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -88,13 +91,16 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Personal details stay hidden until the viewer gives a reason, which is audited."""
     _require_staff(request)
     household = selectors.household_get(viewer=request.user, pk=pk)
+    can_reveal = services.can_keep_households(actor=request.user, unit_path=household.unit_path)
     form = PurposeForm(request.POST or None)
     revealed = False
+    if request.method == "POST" and not can_reveal:
+        raise PermissionDenied(_("Your role does not allow reading personal details."))
     if request.method == "POST" and form.is_valid():
         services.household_read_personal(actor=request.user, household=household,
                                          purpose=form.cleaned_data["purpose"])
         revealed = True
     return render(request, "geo/household_detail.html", {
-        "household": household, "form": form, "revealed": revealed,
+        "household": household, "form": form, "revealed": revealed, "can_reveal": can_reveal,
         "breadcrumb": selectors.unit_breadcrumb(household.unit),
     }, status=400 if form.errors else 200)
