@@ -1,7 +1,9 @@
 """One task interface for every domain: Django's tasks API, with retries and backoff.
 
 `@background(retries=3)` makes a django-tasks Task whose failures are re-enqueued with an
-exponential delay, so a flaky SMTP server or gateway does not lose work.
+exponential delay (30 s, 60 s, 120 s, … by default), so a flaky SMTP server or gateway does
+not lose work. Each attempt is its own task result: the failed ones keep their traceback,
+and the last one, once the retries are spent, ends FAILED.
 """
 
 from __future__ import annotations
@@ -17,8 +19,15 @@ from binhan.core import events
 
 logger = logging.getLogger(__name__)
 
+ATTEMPT_KWARG = "_attempt"
 
-def background(*, retries: int = 3, backoff_seconds: int = 30, queue_name: str = "default", priority: int = 0):
+
+def retry_delay(*, attempt: int, backoff_seconds: float) -> timedelta:
+    """How long to wait after failed attempt number `attempt` (1 for the first run)."""
+    return timedelta(seconds=backoff_seconds * 2 ** (attempt - 1))
+
+
+def background(*, retries: int = 3, backoff_seconds: float = 30, queue_name: str = "default", priority: int = 0):
     def decorator(func):
         @functools.wraps(func)
         def run(*args, _attempt: int = 1, **kwargs):
@@ -26,19 +35,30 @@ def background(*, retries: int = 3, backoff_seconds: int = 30, queue_name: str =
                 return func(*args, **kwargs)
             except Exception:
                 if _attempt > retries:
+                    logger.error("Task %s failed on attempt %s; no retries left", func.__name__, _attempt,
+                                 exc_info=True)
                     raise
-                delay = backoff_seconds * 2 ** (_attempt - 1)
-                logger.warning("Task %s failed (attempt %s); retrying in %ss", func.__name__, _attempt, delay,
-                               exc_info=True)
-                the_task.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(
-                    *args, _attempt=_attempt + 1, **kwargs
-                )
+                _enqueue_retry(the_task, args, kwargs, attempt=_attempt, backoff_seconds=backoff_seconds)
                 raise
 
         the_task = task(priority=priority, queue_name=queue_name)(run)
         return the_task
 
     return decorator
+
+
+def _enqueue_retry(the_task, args, kwargs, *, attempt: int, backoff_seconds: float) -> None:
+    delay = retry_delay(attempt=attempt, backoff_seconds=backoff_seconds)
+    logger.warning("Task %s failed (attempt %s); retrying in %ss", the_task.name, attempt,
+                   delay.total_seconds(), exc_info=True)
+    retry = the_task
+    if the_task.get_backend().supports_defer:
+        retry = the_task.using(run_after=timezone.now() + delay)
+    try:
+        retry.enqueue(*args, **{ATTEMPT_KWARG: attempt + 1, **kwargs})
+    except Exception:
+        # The failure itself is what the result must show, not the failed re-enqueue.
+        logger.exception("Could not re-enqueue task %s", the_task.name)
 
 
 @background(retries=1)
@@ -51,6 +71,30 @@ def prune_outbox() -> int:
 PERIODIC = [prune_outbox]
 
 
-def enqueue_periodic() -> None:
+def enqueue_periodic() -> int:
+    """Queue each periodic task unless a run of it is already waiting; returns how many were queued."""
+    waiting = _waiting_task_paths()
+    queued = 0
     for periodic in PERIODIC:
+        if periodic.module_path in waiting:
+            continue
         periodic.enqueue()
+        queued += 1
+    return queued
+
+
+def _waiting_task_paths() -> set[str]:
+    # Several workers (one per `binhan serve`) schedule the same tasks; one waiting run is enough.
+    # A RUNNING row does not count: a worker killed mid-task leaves one behind for good.
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    backends = {periodic.backend for periodic in PERIODIC if isinstance(periodic.get_backend(), DatabaseBackend)}
+    if not backends:
+        return set()
+    return set(
+        DBTaskResult.objects.filter(backend_name__in=backends, status=TaskResultStatus.READY)
+        .filter(task_path__in=[periodic.module_path for periodic in PERIODIC])
+        .values_list("task_path", flat=True)
+    )

@@ -3,11 +3,33 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import threading
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+WORKER_STOP_SECONDS = 10
+
+
+def static_manifest_missing() -> bool:
+    """True when the static files storage needs a manifest that collectstatic has not written yet."""
+    from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+
+    if not isinstance(staticfiles_storage, ManifestFilesMixin):
+        return False
+    return not staticfiles_storage.manifest_storage.exists(staticfiles_storage.manifest_name)
+
+
+def _exit_on_sigterm(signum, frame):
+    # Python's default for SIGTERM ends the process on the spot, skipping the `finally`
+    # that stops the task worker; uvicorn re-raises the signal once it has shut down.
+    raise SystemExit(0)
 
 
 class Command(BaseCommand):
@@ -18,28 +40,49 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("BINHAN_PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("BINHAN_WORKERS", "2")))
         parser.add_argument("--no-worker", action="store_true", help="Do not start the background-task worker.")
-        parser.add_argument("--no-collectstatic", action="store_true", help="Skip collecting static files.")
+        parser.add_argument("--no-collectstatic", action="store_true",
+                            help="Skip collecting static files (they are collected anyway if never collected).")
 
     def handle(self, *args, host, port, workers, no_worker, no_collectstatic, **options):
         import uvicorn
 
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
+        elif static_manifest_missing():
+            # Without the manifest every page that links a stylesheet would fail.
+            self.stdout.write(_("Static files have never been collected into %(root)s; collecting them now.")
+                              % {"root": settings.STATIC_ROOT})
+            call_command("collectstatic", interactive=False, verbosity=0)
+
+        in_main_thread = threading.current_thread() is threading.main_thread()
+        previous_sigterm = signal.signal(signal.SIGTERM, _exit_on_sigterm) if in_main_thread else None
         worker = None
-        if not no_worker:
-            # Its own process: a slow task never holds up a page.
-            worker = subprocess.Popen([sys.executable, "-m", "binhan", "worker"])  # noqa: S603
-        self.stdout.write(f"Serving on http://{host}:{port} with {workers} worker process(es)")
         try:
+            if not no_worker:
+                # Its own process: a slow task never holds up a page. Its own session too, so that
+                # Ctrl-C reaches it once, from us, after the server has stopped.
+                worker = subprocess.Popen([sys.executable, "-m", "binhan", "worker"], start_new_session=True)  # noqa: S603
+            self.stdout.write(ngettext("Serving on http://%(host)s:%(port)s with %(count)d server process.",
+                                       "Serving on http://%(host)s:%(port)s with %(count)d server processes.",
+                                       max(workers, 1))
+                              % {"host": host, "port": port, "count": max(workers, 1)})
+            self.stdout.flush()
             uvicorn.run(
                 "binhan.asgi:application", host=host, port=port, workers=max(workers, 1),
                 lifespan="off", proxy_headers=True, timeout_graceful_shutdown=5,
                 log_level=os.environ.get("LOG_LEVEL", "info").lower(),
             )
         finally:
+            if in_main_thread:
+                signal.signal(signal.SIGTERM, previous_sigterm)
             if worker is not None:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+                self._stop(worker)
+
+    def _stop(self, worker: subprocess.Popen) -> None:
+        if worker.poll() is None:
+            worker.terminate()  # the worker finishes its current task, then exits
+        try:
+            worker.wait(timeout=WORKER_STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
