@@ -161,3 +161,31 @@ def test_periodic_tasks_are_queued_once_while_a_run_is_waiting(transactional_db)
 
     assert (first, second) == (len(tasks.PERIODIC), 0)
     assert DBTaskResult.objects.filter(status="READY").count() == len(tasks.PERIODIC)
+
+
+def test_prune_task_results_keeps_recent_and_unfinished(transactional_db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    for status, age_days in [("SUCCESSFUL", 10), ("FAILED", 10), ("SUCCESSFUL", 1), ("READY", 10)]:
+        DBTaskResult.objects.create(
+            task_path="binhan.core.tasks.prune_outbox", args_kwargs={"args": [], "kwargs": {}}, status=status,
+            finished_at=now - timedelta(days=age_days) if status != "READY" else None,
+            backend_name="default", queue_name="default", priority=0,
+        )
+    assert tasks.prune_task_results.call(keep_days=7) == 2
+    assert sorted(DBTaskResult.objects.values_list("status", flat=True)) == ["READY", "SUCCESSFUL"]
+
+
+def test_prune_sessions_removes_expired(transactional_db):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    Session.objects.create(session_key="old", session_data="x", expire_date=timezone.now() - timedelta(days=1))
+    Session.objects.create(session_key="new", session_data="x", expire_date=timezone.now() + timedelta(days=1))
+    tasks.prune_sessions.call()
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["new"]

@@ -68,7 +68,27 @@ def prune_outbox() -> int:
 
 
 # Tasks the worker enqueues every hour (each must be idempotent). Domains append to this list.
-PERIODIC = [prune_outbox]
+@background(retries=1)
+def prune_sessions() -> None:
+    """Delete expired sessions, so the session table does not grow without end."""
+    from django.core.management import call_command
+
+    call_command("clearsessions")
+
+
+@background(retries=1)
+def prune_task_results(*, keep_days: int = 7) -> int:
+    """Delete finished task results older than `keep_days`; queued and running tasks stay."""
+    from django_tasks_db.models import DBTaskResult
+
+    finished = DBTaskResult.objects.filter(
+        status__in=["SUCCESSFUL", "FAILED"], finished_at__lt=timezone.now() - timedelta(days=keep_days)
+    )
+    deleted, _ = finished.delete()
+    return deleted
+
+
+PERIODIC = [prune_outbox, prune_sessions, prune_task_results]
 
 
 def enqueue_periodic() -> int:
