@@ -226,3 +226,15 @@ class TestGrant:
         response = client.post(reverse("accounts:membership_revoke", args=[membership.pk]))
         assert response.status_code == 404
         assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_commune_admin_cannot_grant_outside_their_commune(world):
+    from binhan.accounts import services
+    from tests.factories import UserFactory, grant
+
+    commune_admin = UserFactory(username="commune-admin")
+    grant(commune_admin, world.commune_a, Role.ADMIN)
+    assert services.can_grant(actor=commune_admin, unit=world.group_a) is True
+    assert services.can_grant(actor=commune_admin, unit=world.group_b) is False
+    assert services.can_grant(actor=world.admin, unit=world.province) is True
+    assert services.can_grant(actor=world.admin, unit=world.nation) is False

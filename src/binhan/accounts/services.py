@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from binhan.accounts.models import ApiToken, Membership, User
 from binhan.accounts.roles import GRANTING_ROLES, ROLE_LEVEL, Role
-from binhan.core import audit, events, paths, scoping
+from binhan.core import audit, events, scoping
 from binhan.core.exceptions import PermissionDeniedError, ServiceError
 from binhan.geo.models import AdministrativeUnit, Household, Level
 
@@ -71,12 +71,8 @@ def resident_register(
 
 def can_grant(*, actor, unit: AdministrativeUnit) -> bool:
     """Staff grant roles only at units strictly below one where they hold a granting role."""
-    if actor.is_superuser:
-        return True
     granting = scoping.scope_paths(actor, GRANTING_ROLES)
-    if granting is None:
-        return True
-    if Role.ADMIN in actor.roles():
+    if granting is scoping.EVERYTHING:
         return True
     return any(unit.path.startswith(p) and unit.path != p for p in granting)
 
@@ -168,10 +164,3 @@ def user_set_language(*, actor: User, language: str) -> None:
         actor.preferred_language = language
         actor.save(update_fields=["preferred_language"])
 
-
-def units_user_may_grant_at(*, actor):
-    prefixes = scoping.scope_paths(actor, GRANTING_ROLES)
-    units = AdministrativeUnit.objects.all()
-    if prefixes is None:
-        return units
-    return units.filter(paths.under_any("path", prefixes))

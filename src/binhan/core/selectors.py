@@ -40,7 +40,3 @@ def audit_event_list(*, viewer, filters: AuditFilters) -> QuerySet[AuditEvent]:
         events = events.filter(created_at__lt=filters.until)
     return events.order_by("-created_at", "-id")
 
-
-def audit_object_types(*, viewer) -> list[str]:
-    events = scoping.visible_audit(AuditEvent.objects.all(), viewer)
-    return list(events.order_by("object_type").values_list("object_type", flat=True).distinct())
