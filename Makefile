@@ -20,7 +20,7 @@ install: $(STAMP)
 demo: install
 	BINHAN_DEMO=1 $(BIN)/binhan migrate --noinput
 	BINHAN_DEMO=1 $(BIN)/binhan demo --if-empty --size $${BINHAN_DEMO_SIZE:-small}
-	BINHAN_DEMO=1 $(BIN)/binhan demo-logins
+	BINHAN_DEMO=1 $(BIN)/binhan demo-logins --port $${PORT:-8000}
 	BINHAN_DEMO=1 $(BIN)/binhan serve --host 127.0.0.1 --port $${PORT:-8000}
 
 ## make test: the whole suite on SQLite, then on PostgreSQL when BINHAN_TEST_DATABASE_URL is set

@@ -44,3 +44,12 @@ def test_rate_limit_message_is_translated(client, world):
         response = client.post(reverse("accounts:login"), {"username": "x", "password": "y"})
     assert response.status_code == 429
     assert "Too many attempts" in response.content.decode()
+
+
+@pytest.mark.parametrize(("language", "sign_in"), [("vi", "Đăng nhập"), ("fr", "Se connecter"), ("fa", "ورود"),
+                                                    ("en", "Sign in")])
+def test_pages_are_translated(db, language, sign_in):
+    from django.test import Client
+
+    body = Client(HTTP_ACCEPT_LANGUAGE=language).get(reverse("accounts:login")).content.decode()
+    assert f"<h1>{sign_in}</h1>" in body

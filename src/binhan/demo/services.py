@@ -18,7 +18,6 @@ from binhan.demo.registry import SIZES, DemoContext, step_rng, steps
 from binhan.geo.models import Level
 
 DEFAULT_PROVINCE = "22"  # Quảng Ninh
-LOGIN_URL = "http://127.0.0.1:8000/accounts/login/"
 
 
 def demo_exists() -> bool:

@@ -25,7 +25,8 @@ def can_keep_households(*, actor, unit_path: str) -> bool:
 def _check_household_keeper(actor, unit_path: str) -> None:
     if actor is not None and not can_keep_households(actor=actor, unit_path=unit_path):
         raise PermissionDeniedError(
-            _("Only the group leader, the commune police or leaders may change households or read their details.")
+            _("Only the group leader, the police, commune or province leaders and administrators may change "
+              "households or read their details.")
         )
 
 

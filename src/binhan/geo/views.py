@@ -72,7 +72,8 @@ def household_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require_staff(request)
     unit = selectors.unit_get(viewer=request.user, pk=pk)
     if not services.can_keep_households(actor=request.user, unit_path=unit.path):
-        raise PermissionDenied(_("Only the group leader, the commune police or leaders may add households."))
+        raise PermissionDenied(_("Only the group leader, the police, commune or province leaders and administrators may add "
+                               "households."))
     form = HouseholdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

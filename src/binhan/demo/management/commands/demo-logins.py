@@ -11,7 +11,11 @@ class Command(BaseCommand):
     def help(self) -> str:  # translated when asked for, in the active language
         return _("Print the demo users with their password, role and unit, and the sign-in address.")
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args, host, port, **options):
         logins = services.demo_logins()
         if not logins:
             self.stdout.write(_("There are no demo users in this database. Create them with: binhan demo"))
@@ -24,4 +28,4 @@ class Command(BaseCommand):
         lines.insert(1, "  ".join("-" * width for width in widths))
         self.stdout.write("\n".join(lines))
         self.stdout.write("")
-        self.stdout.write(_("Sign in at %(url)s") % {"url": services.LOGIN_URL})
+        self.stdout.write(_("Sign in at %(url)s") % {"url": f"http://{host}:{port}/accounts/login/"})
