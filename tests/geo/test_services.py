@@ -103,3 +103,10 @@ def test_team_members_see_but_do_not_keep_households(world, role):
     with pytest.raises(PermissionDeniedError):
         services.household_read_personal(actor=member, household=world.household_a, purpose="curious")
     assert not AuditEvent.objects.filter(action__startswith="household.").exists()
+
+
+def test_update_without_change_writes_nothing(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.household_update(actor=world.police_a, household=world.household_a, member_count=4)
+    assert not AuditEvent.objects.filter(action="household.update").exists()
+    assert not OutboxEvent.objects.filter(name="household.updated").exists()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from binhan.accounts.roles import HOUSEHOLD_KEEPER_ROLES, STAFF_ROLES
 from binhan.core import audit, events, paths, scoping
 from binhan.core.exceptions import PermissionDeniedError, ServiceError
+from binhan.core.services import apply_changes
 from binhan.geo.models import LEVEL_ORDER, AdministrativeUnit, Household, Level, child_level
 
 HOUSEHOLD_FIELDS = ("unit_id", "code", "address", "member_count", "head_name", "head_phone")
@@ -62,19 +63,9 @@ def unit_create(
 @transaction.atomic
 def unit_update(*, actor, unit: AdministrativeUnit, **fields) -> AdministrativeUnit:
     """Rename a place or move its centre; its code and position in the tree stay."""
-    allowed = {"name", "names", "kind", "centre_lat", "centre_lon", "boundary"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ServiceError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     _check_can_edit(actor, unit.path)
-    before = audit.snapshot(unit, list(fields))
-    for key, value in fields.items():
-        setattr(unit, key, value)
-    unit.full_clean()
-    unit.save(update_fields=[*fields, "updated_at"])
-    changes = audit.diff(before, fields)
-    if changes:
-        audit.record(actor=actor, action="unit.update", obj=unit, changes=changes)
+    allowed = {"name", "names", "kind", "centre_lat", "centre_lon", "boundary"}
+    if apply_changes(actor=actor, obj=unit, fields=fields, allowed=allowed, action="unit.update"):
         events.publish("unit.updated", unit_path=unit.path, unit_id=unit.pk)
     return unit
 
@@ -104,19 +95,10 @@ def household_create(
 
 @transaction.atomic
 def household_update(*, actor, household: Household, **fields) -> Household:
-    allowed = {"address", "member_count", "head_name", "head_phone", "code"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ServiceError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    """Correct a household's address, size or head of household."""
     _check_household_keeper(actor, household.unit_path)
-    before = audit.snapshot(household, list(fields))
-    for key, value in fields.items():
-        setattr(household, key, value)
-    household.full_clean()
-    household.save(update_fields=[*fields, "updated_at"])
-    changes = audit.diff(before, fields)
-    if changes:
-        audit.record(actor=actor, action="household.update", obj=household, changes=changes)
+    allowed = {"address", "member_count", "head_name", "head_phone", "code"}
+    if apply_changes(actor=actor, obj=household, fields=fields, allowed=allowed, action="household.update"):
         events.publish("household.updated", unit_path=household.unit_path, household_id=household.pk)
     return household
 
