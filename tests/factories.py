@@ -52,3 +52,20 @@ def grant(user: User, unit: AdministrativeUnit, role: str) -> Membership:
     user.__dict__.pop("_scope_paths_cache", None)
     user.__dict__.pop("_roles_cache", None)
     return membership
+
+
+def make_report(*, unit, category_code="theft", description="Mất xe máy trước cổng nhà", lat=None, lon=None,
+                created_at=None, **fields):
+    """A report saved directly (services are tested on their own); defaults to a public category."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from binhan.reports.models import Category, Report
+
+    category = Category.objects.get(code=category_code, province=None)
+    created_at = created_at or timezone.now()
+    fields.setdefault("priority", category.default_priority)
+    fields.setdefault("due_at", created_at + timedelta(minutes=category.target_for(fields["priority"])))
+    return Report.objects.create(category=category, unit=unit, unit_path=unit.path, description=description,
+                                 lat=lat, lon=lon, created_at=created_at, **fields)

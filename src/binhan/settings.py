@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "binhan.core",
     "binhan.geo",
     "binhan.accounts",
+    "binhan.reports",
     "binhan.demo",
     "django.contrib.admin",
     "django.contrib.auth",

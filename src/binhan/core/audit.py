@@ -61,8 +61,12 @@ def record(
     changes: dict[str, Any] | None = None,
     purpose: str = "",
     ip: str | None = None,
+    record_ip: bool = True,
 ) -> AuditEvent:
-    """Append one event. `changes` maps a field to [before, after]."""
+    """Append one event. `changes` maps a field to [before, after].
+
+    `record_ip=False` for acts of anonymous people: their address must never reach staff.
+    """
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
@@ -77,7 +81,7 @@ def record(
         object_id=str(object_id or ""),
         object_label=str(obj)[:255] if obj is not None else "",
         unit_path=unit_path,
-        ip=ip or current_ip.get(),
+        ip=(ip or current_ip.get()) if record_ip else None,
         purpose=purpose[:500],
         changes=_jsonable(_redact(obj, changes or {})),
     )

@@ -333,17 +333,26 @@ async def stream(request: HttpRequest) -> HttpResponse:
     user, prefixes = await sync_to_async(_load_viewer)(request)
     if user is None:
         return HttpResponse(_("Sign in to receive live updates."), status=401, content_type="text/plain")
-    if "wsgi.version" in request.META:
-        # A WSGI server would buffer an endless stream and never answer; 204 tells EventSource to stop.
-        return HttpResponse(status=204)
     topics = tuple(t.strip() + "." for t in request.GET.get("topics", "").split(",") if t.strip())
-    last_id = _parse_last_id(request)
-    heartbeat = settings.BINHAN_SSE_HEARTBEAT_SECONDS
 
     def allowed(event: OutboxEvent) -> bool:
         if topics and not event.name.startswith(topics):
             return False
         return prefixes is None or paths.is_under(event.unit_path, prefixes)
+
+    return await stream_response(request, allowed)
+
+
+async def stream_response(request: HttpRequest, allowed: Callable[[OutboxEvent], bool]) -> HttpResponse:
+    """The SSE response every live endpoint uses: replay from Last-Event-ID, then live events, heartbeats.
+
+    `allowed` decides per event what this client may receive; callers check who the client is first.
+    """
+    if "wsgi.version" in request.META:
+        # A WSGI server would buffer an endless stream and never answer; 204 tells EventSource to stop.
+        return HttpResponse(status=204)
+    last_id = _parse_last_id(request)
+    heartbeat = settings.BINHAN_SSE_HEARTBEAT_SECONDS
 
     # Listen before answering: once the client sees the stream open, every later event reaches it.
     tail = get_tail()
