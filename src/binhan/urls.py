@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("binhan.core.urls")),
     path("accounts/", include("binhan.accounts.urls")),
     path("units/", include("binhan.geo.urls")),
+    path("reports/", include("binhan.reports.urls")),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
