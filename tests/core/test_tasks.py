@@ -189,3 +189,11 @@ def test_prune_sessions_removes_expired(transactional_db):
     Session.objects.create(session_key="new", session_data="x", expire_date=timezone.now() + timedelta(days=1))
     tasks.prune_sessions.call()
     assert list(Session.objects.values_list("session_key", flat=True)) == ["new"]
+
+
+def test_domains_set_their_own_interval():
+    from binhan.reports.tasks import escalate_overdue_reports
+
+    assert escalate_overdue_reports in tasks.PERIODIC
+    assert tasks.interval_of(escalate_overdue_reports) == 60
+    assert tasks.interval_of(tasks.prune_outbox) == tasks.DEFAULT_INTERVAL_SECONDS

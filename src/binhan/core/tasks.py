@@ -90,12 +90,27 @@ def prune_task_results(*, keep_days: int = 7) -> int:
 
 PERIODIC = [prune_outbox, prune_sessions, prune_task_results]
 
+# How often each periodic task runs, by its module path; hourly unless a domain asks for more.
+DEFAULT_INTERVAL_SECONDS = 3600
+INTERVALS: dict[str, int] = {}
 
-def enqueue_periodic() -> int:
-    """Queue each periodic task unless a run of it is already waiting; returns how many were queued."""
+
+def run_every(seconds: int, the_task) -> None:
+    """Make `the_task` periodic, at most every `seconds`."""
+    if the_task not in PERIODIC:
+        PERIODIC.append(the_task)
+    INTERVALS[the_task.module_path] = seconds
+
+
+def interval_of(the_task) -> int:
+    return INTERVALS.get(the_task.module_path, DEFAULT_INTERVAL_SECONDS)
+
+
+def enqueue_periodic(*, tasks=None) -> int:
+    """Queue each periodic task (or those given) unless a run is already waiting; returns how many."""
     waiting = _waiting_task_paths()
     queued = 0
-    for periodic in PERIODIC:
+    for periodic in PERIODIC if tasks is None else tasks:
         if periodic.module_path in waiting:
             continue
         periodic.enqueue()

@@ -7,7 +7,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from binhan.core.tasks import PERIODIC, background
+from binhan.core.tasks import background, run_every
 
 
 @background(retries=5, backoff_seconds=60)
@@ -38,4 +38,5 @@ def escalate_overdue_reports() -> int:
     return escalate_overdue()
 
 
-PERIODIC.append(escalate_overdue_reports)
+# Urgent targets are minutes long: look every minute.
+run_every(60, escalate_overdue_reports)

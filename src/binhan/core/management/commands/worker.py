@@ -10,9 +10,10 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from binhan.core.tasks import enqueue_periodic
+from binhan.core.tasks import PERIODIC, enqueue_periodic, interval_of
 
-SCHEDULE_SECONDS = 3600
+# The scheduler wakes this often; each task runs at its own interval (core.tasks.run_every).
+SCHEDULE_SECONDS = 60
 
 
 class Command(BaseCommand):
@@ -37,12 +38,16 @@ class Command(BaseCommand):
         call_command("db_worker", interval=interval, verbosity=verbosity)
 
     def _schedule(self) -> None:
+        last_run: dict[str, float] = {}
         while True:
+            now = time.monotonic()
+            due = [t for t in PERIODIC if now - last_run.get(t.module_path, float("-inf")) >= interval_of(t)]
             try:
-                enqueue_periodic()
+                enqueue_periodic(tasks=due)
+                last_run.update({t.module_path: now for t in due})
             except Exception as error:  # keep scheduling even if the database hiccups
                 self.stderr.write(_("Could not schedule periodic tasks: %(error)s") % {"error": error})
             finally:
-                # An hour is long to hold a connection for nothing.
+                # Between rounds there is nothing to hold a connection for.
                 connection.close()
             time.sleep(SCHEDULE_SECONDS)
