@@ -202,3 +202,23 @@ class TestManage:
         login(world.police_a)
         response = client.get(url)
         assert (response.status_code, response["Content-Type"]) == (200, "image/jpeg")
+
+
+def test_reporter_details_need_a_reason(client, login, world):
+    report = make_report(unit=world.group_a, reporter_name="Trần Văn Bình", reporter_phone="0987000111")
+    login(world.police_a)
+    page = client.get(reverse("reports:manage", args=[report.pk])).content.decode()
+    assert "0987000111" not in page
+    url = reverse("reports:manage_action", args=[report.pk, "reveal"])
+    assert client.post(url, {"purpose": ""}).status_code == 400
+    shown = client.post(url, {"purpose": "Call back the witness"}).content.decode()
+    assert "0987000111" in shown
+    assert AuditEvent.objects.get(action="report.read_reporter").purpose == "Call back the witness"
+
+
+def test_anonymous_reporter_cannot_be_revealed(client, login, world):
+    report = make_report(unit=world.group_a, is_anonymous=True)
+    login(world.police_a)
+    response = client.post(reverse("reports:manage_action", args=[report.pk, "reveal"]), {"purpose": "x"})
+    assert response.status_code == 400
+    assert "This report is anonymous" in response.content.decode()

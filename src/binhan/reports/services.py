@@ -345,6 +345,17 @@ def reporter_message(*, report: Report, text: str, author=None) -> Update:
     return update
 
 
+def report_read_reporter(*, report: Report, actor, purpose: str) -> Report:
+    """Reading a named reporter's details is audited with the reason given; anonymous ones have none."""
+    _check_handler(actor, report)
+    if report.is_anonymous:
+        raise ServiceError(_("This report is anonymous: there is nobody to identify."), field="purpose")
+    if not (purpose or "").strip():
+        raise ServiceError(_("Please say why you need this person's details."), field="purpose")
+    audit.record(actor=actor, action="report.read_reporter", obj=report, purpose=purpose.strip())
+    return report
+
+
 def escalate_overdue(*, now=None) -> int:
     """Urgent reports past their target go up to the province; returns how many were escalated."""
     now = now or timezone.now()

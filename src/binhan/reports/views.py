@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from binhan.accounts.forms import PurposeForm
 from binhan.accounts.models import User
 from binhan.core import audit, live, ratelimit, scoping
 from binhan.core.exceptions import ServiceError
@@ -242,6 +243,8 @@ def _manage_context(request, report: Report, **forms) -> dict:
         "move_form": forms.get("move") or MoveForm(),
         "merge_form": forms.get("merge") or MergeForm(),
         "officers": officers,
+        "reveal_form": forms.get("reveal") or PurposeForm(),
+        "revealed": forms.get("revealed", False),
         "next_statuses": [s for s in Status if s in services.TRANSITIONS.get(report.status, set())],
     }
 
@@ -257,7 +260,7 @@ def _commune_path(path: str) -> str:
 
 
 FORMS = {"transition": TransitionForm, "assign": AssignForm, "priority": PriorityForm, "update": UpdateForm,
-         "move": MoveForm, "merge": MergeForm, "reopen": None}
+         "move": MoveForm, "merge": MergeForm, "reopen": None, "reveal": PurposeForm}
 
 
 @login_required
@@ -269,6 +272,13 @@ def manage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     report = selectors.report_get(viewer=request.user, pk=pk)
     form_class = FORMS[action]
     form = form_class(request.POST) if form_class else None
+    if action == "reveal" and form.is_valid():
+        try:
+            services.report_read_reporter(report=report, actor=request.user, purpose=form.cleaned_data["purpose"])
+        except ServiceError as error:
+            form.add_error("purpose", error.message)
+        else:
+            return render(request, "reports/manage.html", _manage_context(request, report, revealed=True))
     if form is not None and not form.is_valid():
         return render(request, "reports/manage.html", _manage_context(request, report, **{action: form}), status=400)
     try:
