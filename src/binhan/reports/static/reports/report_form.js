@@ -22,7 +22,16 @@ document.addEventListener("DOMContentLoaded", () => {
     lookForSimilar();
   }
 
+  // Leaflet guesses where its marker images are from the url() in leaflet.css, but the hashed
+  // static names (marker-icon.<hash>.png) defeat its guess and it asks the page's own path instead.
+  // The images sit next to leaflet.js, under images/.
+  function leafletImagePath() {
+    const script = document.querySelector("script[src*='vendor/leaflet/leaflet']");
+    return script ? new URL("images/", script.src).pathname : "";
+  }
+
   if (mapBox && window.L) {
+    if (!window.L.Icon.Default.imagePath) window.L.Icon.Default.imagePath = leafletImagePath();
     const start = lat.value && lon.value ? [Number(lat.value), Number(lon.value)] : [21.0, 107.2];
     map = window.L.map(mapBox).setView(start, lat.value ? 16 : 9);
     const tiles = mapBox.dataset.tileUrl;
