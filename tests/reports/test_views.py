@@ -49,12 +49,21 @@ class TestIntake:
         assert Report.objects.count() == 0
 
     def test_bad_files_are_400(self, client, world, theft):
+        import io
+
         from django.core.files.uploadedfile import SimpleUploadedFile
+        from PIL import Image
 
         exe = SimpleUploadedFile("cat.jpg", b"MZ\x90\x00" + b"\x00" * 100, content_type="image/jpeg")
         response = client.post(reverse("reports:new"), report_data(world, theft, photos=exe))
         assert response.status_code == 400
         assert "This file is not a photo we can read." in response.content.decode()
+        out = io.BytesIO()
+        Image.new("1", (12000, 12000)).save(out, format="PNG")
+        bomb = SimpleUploadedFile("bomb.png", out.getvalue(), content_type="image/png")
+        response = client.post(reverse("reports:new"), report_data(world, theft, photos=bomb))
+        assert response.status_code == 400
+        assert "This image is too large to process." in response.content.decode()
         assert (Report.objects.count(), Media.objects.count()) == (0, 0)
 
     def test_script_is_escaped_everywhere(self, client, login, world, theft):
