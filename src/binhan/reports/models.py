@@ -6,6 +6,7 @@ import secrets
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +39,12 @@ class QuestionType(models.TextChoices):
     DATE = "date", _("Date")
     SINGLE = "single", _("Single choice")
     MULTIPLE = "multiple", _("Multiple choice")
+
+
+def question_label(item: dict) -> str:
+    """A question's or choice's label in the current language (then Vietnamese, English, the code)."""
+    labels = item.get("label") or {}
+    return labels.get((get_language() or "vi")[:2]) or labels.get("vi") or labels.get("en") or item.get("code", "")
 
 
 class Category(models.Model):
@@ -176,7 +183,8 @@ class Report(models.Model):
 
     @property
     def reference(self) -> str:
-        return format_reference(self.pk, self.created_at.year) if self.pk and self.created_at else ""
+        # The local year: a report made at 01:00 on 1 January in Vietnam belongs to the new year.
+        return format_reference(self.pk, timezone.localtime(self.created_at).year) if self.pk and self.created_at else ""
 
     @property
     def is_open(self) -> bool:

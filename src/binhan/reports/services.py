@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -25,6 +26,7 @@ from binhan.reports.models import (
     Status,
     TeamType,
     Update,
+    question_label,
 )
 from binhan.reports.roles import HANDLER_ROLES
 
@@ -58,7 +60,7 @@ def clean_answers(category: Category, answers: dict) -> dict:
     cleaned: dict = {}
     for question in category.questions:
         code, kind = question["code"], question.get("type", QuestionType.TEXT)
-        label = question.get("label", {}).get("en") or code
+        label = question_label(question)
         value = answers.get(code)
         empty = value in (None, "", [])
         if empty:
@@ -68,10 +70,12 @@ def clean_answers(category: Category, answers: dict) -> dict:
         choices = {choice["code"] for choice in question.get("choices", [])}
         if kind == QuestionType.NUMBER:
             try:
-                cleaned[code] = float(value)
+                number = float(value)
             except (TypeError, ValueError):
-                raise ServiceError(_("%(question)s must be a number.") % {"question": label},
-                                   field=f"q_{code}") from None
+                number = math.nan
+            if not math.isfinite(number):
+                raise ServiceError(_("%(question)s must be a number.") % {"question": label}, field=f"q_{code}")
+            cleaned[code] = number
         elif kind == QuestionType.DATE:
             try:
                 cleaned[code] = date.fromisoformat(str(value)).isoformat()
@@ -113,14 +117,17 @@ def _resolve_group(*, group: AdministrativeUnit | None, lat: float | None, lon: 
                          "choose your residential group."), field="location")
 
 
-@transaction.atomic
 def report_create(
     *, category: Category, description: str, group: AdministrativeUnit | None = None,
     lat: float | None = None, lon: float | None = None, address: str = "", answers: dict | None = None,
     photos: list | tuple = (), video=None, reporter=None, reporter_name: str = "", reporter_phone: str = "",
     reporter_email: str = "", anonymous: bool = False, source: str = Source.WEB, open311_client=None,
 ) -> NewReport:
-    """A resident tells the police what happened. The report is stored before the reply confirms it."""
+    """A resident tells the police what happened. The report is stored before the reply confirms it.
+
+    Everything that only reads (checks, the group lookup, decoding photos) happens before the
+    transaction, so the database is held only for the writes.
+    """
     if not category.is_active:
         raise ServiceError(_("This category is not in use."), field="category")
     description = _clean_text(description, field="description", required=True)
@@ -157,18 +164,26 @@ def report_create(
         reporter=reporter, reporter_name=reporter_name, reporter_phone=reporter_phone,
         reporter_email=reporter_email, followup_hash=code_hash, open311_client=open311_client,
     )
-    report.full_clean(exclude=["unit_path", "followup_hash"])
+    # The foreign keys were loaded above; full_clean would fetch each of them again.
+    report.full_clean(exclude=["unit_path", "followup_hash", "category", "unit", "open311_client", "reporter",
+                               "assigned_to", "duplicate_of"], validate_unique=False)
+    media_files = [*((p, Media.Kind.PHOTO) for p in cleaned_photos),
+                   *([(cleaned_video, Media.Kind.VIDEO)] if cleaned_video else [])]
+    _store_report(report, media_files, anonymous=anonymous)
+    return NewReport(report=report, followup_code=code)
+
+
+@transaction.atomic
+def _store_report(report: Report, media_files: list, *, anonymous: bool) -> None:
     report.save()
-    for cleaned, kind in [*((p, Media.Kind.PHOTO) for p in cleaned_photos),
-                          *([(cleaned_video, Media.Kind.VIDEO)] if cleaned_video else [])]:
+    for cleaned, kind in media_files:
         Media.objects.create(report=report, kind=kind, file=cleaned.content, content_type=cleaned.content_type,
                              size=cleaned.size, sha256=cleaned.sha256)
-    audit.record(actor=reporter, action="report.create", obj=report, record_ip=not anonymous,
-                 changes={"category": [None, category.code], "source": [None, source],
+    audit.record(actor=report.reporter, action="report.create", obj=report, record_ip=not anonymous,
+                 changes={"category": [None, report.category.code], "source": [None, report.source],
                           "anonymous": [None, anonymous]})
     events.publish("report.created", unit_path=report.unit_path, report_id=report.pk,
-                   category=category.code, priority=priority)
-    return NewReport(report=report, followup_code=code)
+                   category=report.category.code, priority=report.priority)
 
 
 def _check_handler(actor, report: Report) -> None:

@@ -1,14 +1,11 @@
 from django import template
-from django.utils.translation import get_language
+
+from binhan.reports import models
 
 register = template.Library()
 
 
-@register.simple_tag
-def question_label(item: dict) -> str:
-    """A question's or choice's label in the current language (Vietnamese, then English, then the code)."""
-    labels = item.get("label") or {}
-    return labels.get((get_language() or "vi")[:2]) or labels.get("vi") or labels.get("en") or item.get("code", "")
+register.simple_tag(models.question_label, name="question_label")
 
 
 @register.filter
