@@ -8,9 +8,12 @@ urlpatterns = [
     path("", include("binhan.core.urls")),
     path("accounts/", include("binhan.accounts.urls")),
     path("units/", include("binhan.geo.urls")),
+    path("reports/map/", include("binhan.reports.map_urls")),
+    path("reports/export/", include("binhan.reports.export_urls")),
     path("reports/", include("binhan.reports.urls")),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("api/v1/", api.urls),
+    path("open311/", include("binhan.reports.open311_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -46,6 +46,9 @@ def households_snapshot() -> list[tuple]:
 
 
 def remove_demo_data() -> None:
+    from binhan.reports.models import Report
+
+    Report.objects.all().delete()  # domain data first: reports protect their groups
     User.objects.filter(is_demo=True).delete()
     Household.objects.all().delete()
     AdministrativeUnit.objects.filter(level=Level.GROUP).delete()
@@ -72,7 +75,7 @@ def test_tiny_demo_creates_the_province_and_its_groups():
     assert Household.objects.exclude(head_phone__regex=r"^09[0-9]{8}$").count() == 0
     event = AuditEvent.objects.get(action="demo.generate")
     assert event.changes == {"province": "22", "size": "tiny", "seed": 3, "units": len(communes) + 2,
-                             "groups": 4, "households": 40, "users": 12}
+                             "groups": 4, "households": 40, "users": 12, "reports": 200}
 
 
 def test_same_seed_same_people_other_seed_other_people():
@@ -159,7 +162,7 @@ def test_a_domain_step_runs_after_the_platform_steps():
     assert seen == {"groups": 4, "province": "22", "police": "demo-commune-police",
                     "communes": quang_ninh_commune_codes()[:2], "draw": registry.step_rng(9, "test-step").random()}
     assert [line.split()[1] for line in out.splitlines() if line.startswith("Step ")] == [
-        "units", "groups", "households", "users", "test-step"
+        "units", "groups", "households", "users", "reports", "test-step"
     ]
     assert "test step ran" in out.splitlines()
 

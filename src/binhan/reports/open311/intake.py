@@ -1,0 +1,235 @@
+"""POST requests: read the form-encoded fields of GeoReport v2 and hand them to `report_create`.
+
+A request with no name, phone or email is anonymous: nothing that could identify the person
+is kept, not the device or account id either. `media_url` is kept as given, never fetched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import math
+import os
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db import connection, transaction
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from binhan.core.exceptions import ServiceError
+from binhan.geo.models import AdministrativeUnit, Level
+from binhan.reports import services
+from binhan.reports.models import Category, Open311Client, QuestionType, Source
+from binhan.reports.open311 import records
+
+ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]{1,100})\](\[\])?$")
+MAX_URL = 1000
+MAX_ID = 100
+_url = URLValidator(schemes=["http", "https"])
+
+
+@dataclass
+class Intake:
+    category: Category
+    description: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    group: AdministrativeUnit | None = None
+    address: str = ""
+    answers: dict = field(default_factory=dict)
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    media_url: str = ""
+    device_id: str = ""
+    account_id: str = ""
+
+    @property
+    def anonymous(self) -> bool:
+        return not (self.name or self.phone or self.email)
+
+
+def _value(data: QueryDict, name: str) -> str:
+    return (data.get(name) or "").strip()
+
+
+def _coordinate(raw: str) -> float | None:
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _answers(category: Category, data: QueryDict, problems: list[str]) -> dict:
+    given: dict[str, list[str]] = {}
+    for key, values in data.lists():
+        match = ATTRIBUTE.match(key)
+        if match:
+            given.setdefault(match.group(1), []).extend(v.strip() for v in values if v.strip())
+    answers: dict = {}
+    for question in category.questions:
+        code, kind = question["code"], question.get("type", QuestionType.TEXT)
+        values = given.get(code, [])
+        if not values:
+            continue
+        question_label = records.label(question.get("label", {}), code)
+        if kind == QuestionType.MULTIPLE:
+            answers[code] = values
+        elif kind == QuestionType.NUMBER and _coordinate(values[0]) is None:
+            problems.append(_("%(question)s must be a number.") % {"question": question_label})
+        elif kind == QuestionType.DATE and "T" in values[0]:
+            try:
+                moment = datetime.fromisoformat(values[0])
+            except ValueError:
+                problems.append(_("%(question)s must be a date (YYYY-MM-DD).") % {"question": question_label})
+                continue
+            answers[code] = (timezone.localtime(moment) if timezone.is_aware(moment) else moment).date().isoformat()
+        else:
+            answers[code] = values[0]
+    return answers
+
+
+def parse(data: QueryDict) -> tuple[Intake | None, list[str]]:
+    """The request's fields, or the list of what is wrong with them (translated)."""
+    problems: list[str] = []
+    code = _value(data, "service_code")
+    category = None
+    if not code:
+        problems.append(_("service_code was not provided."))
+    else:
+        category = records.intake_category(code)
+        if category is None:
+            problems.append(_("service_code %(code)s was not found.") % {"code": code[:100]})
+
+    intake = Intake(category=category, description=data.get("description") or "",
+                    address=_value(data, "address_string"))
+    raw_lat, raw_lon = _value(data, "lat"), _value(data, "long")
+    if raw_lat or raw_lon:
+        if not (raw_lat and raw_lon):
+            problems.append(_("Give both lat and long, or neither."))
+        else:
+            intake.lat, intake.lon = _coordinate(raw_lat), _coordinate(raw_lon)
+            if intake.lat is None or intake.lon is None:
+                problems.append(_("lat and long must be numbers (WGS84 degrees)."))
+    address_id = _value(data, "address_id")
+    if address_id:
+        intake.group = AdministrativeUnit.objects.filter(code=address_id[:40], level=Level.GROUP).first()
+        if intake.group is None:
+            problems.append(_("address_id %(id)s is not the code of a residential group or village.")
+                            % {"id": address_id[:40]})
+    if not (raw_lat or raw_lon or address_id):
+        if intake.address:
+            problems.append(_("We cannot place an address_string on the map: send lat and long, or the code of the "
+                              "residential group as address_id."))
+        else:
+            problems.append(_("A location is required: lat and long, or address_id (the code of the residential "
+                              "group)."))
+
+    intake.name = " ".join(part for part in (_value(data, "first_name"), _value(data, "last_name")) if part)
+    intake.phone, intake.email = _value(data, "phone"), _value(data, "email")
+    if intake.email:
+        try:
+            validate_email(intake.email)
+        except ValidationError:
+            problems.append(_("The email address is not valid."))
+    intake.media_url = _value(data, "media_url")
+    if intake.media_url:
+        try:
+            if len(intake.media_url) > MAX_URL:
+                raise ValidationError("too long")
+            _url(intake.media_url)
+        except ValidationError:
+            problems.append(_("media_url must be an http or https address of at most 1,000 characters."))
+    intake.device_id, intake.account_id = _value(data, "device_id")[:MAX_ID], _value(data, "account_id")[:MAX_ID]
+    if category is not None:
+        intake.answers = _answers(category, data, problems)
+    return (None if problems else intake), problems
+
+
+def service_notice(report) -> str:
+    """What the client shows the reporter: who takes it on, and the emergency numbers."""
+    commune = AdministrativeUnit.objects.filter(pk=report.unit.parent_id).first() if report.unit.parent_id else None
+    if commune is None:
+        return _("Thank you. The police will look at your report. In an emergency call 113 (police) or 114 (fire).")
+    return _("Thank you. The police of %(commune)s will look at your report. In an emergency call 113 (police) "
+             "or 114 (fire).") % {"commune": commune.display_name}
+
+
+_writer = threading.Lock()
+_lock_files: dict[str, int] = {}
+
+
+def _lock_path() -> str | None:
+    """A file next to the SQLite database (none for PostgreSQL or an in-memory database)."""
+    if connection.vendor != "sqlite":
+        return None
+    name = str(connection.settings_dict["NAME"])
+    if name.startswith("file:") or name == ":memory:" or not os.path.isdir(os.path.dirname(name) or "."):
+        return None
+    return f"{name}.write-lock"
+
+
+def _lock_file(path: str) -> int | None:
+    """The process's descriptor of the lock file; call with `_writer` held."""
+    if path not in _lock_files:
+        try:
+            _lock_files[path] = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+        except OSError:
+            return None
+    return _lock_files[path]
+
+
+@contextlib.contextmanager
+def serialised_writes() -> Iterator[None]:
+    """On SQLite, one intake writer at a time across threads and processes, queued by the kernel.
+
+    SQLite lets one transaction write; the others wait in its busy handler, which sleeps 1, 2, 5 …
+    100 ms between tries, so under load some waits grow past a second. A lock file held with flock
+    wakes the next writer as soon as the current one commits. PostgreSQL needs none of this.
+    """
+    path = _lock_path()
+    if path is None:
+        yield
+        return
+    with _writer:
+        fd = _lock_file(path)
+        if fd is None:  # the directory is read-only: fall back on SQLite's own waiting
+            yield
+            return
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+@transaction.atomic
+def request_create(*, client: Open311Client, intake: Intake) -> services.NewReport:
+    """Store the report; it is committed (durable) when this returns, before the reply is sent."""
+    new = services.report_create(
+        category=intake.category, description=intake.description, group=intake.group, lat=intake.lat,
+        lon=intake.lon, address=intake.address, answers=intake.answers, reporter_name=intake.name,
+        reporter_phone=intake.phone, reporter_email=intake.email, anonymous=intake.anonymous,
+        source=Source.OPEN311, open311_client=client,
+    )
+    report = new.report
+    if client.province_id and not report.unit_path.startswith(client.province.path):
+        raise ServiceError(_("This key may only send reports from %(province)s.")
+                           % {"province": client.province.display_name}, field="location")
+    # report_create keeps only the answers to the category's questions; these ride along in the same row.
+    extra = {"media_url": intake.media_url} if intake.media_url else {}
+    if not intake.anonymous:
+        extra.update({key: value for key, value in (("device_id", intake.device_id),
+                                                    ("account_id", intake.account_id)) if value})
+    if extra:
+        report.answers = {**report.answers, **extra}
+        report.save(update_fields=["answers"])
+    return new
