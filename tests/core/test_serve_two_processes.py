@@ -129,7 +129,11 @@ def children(pid: int) -> list[tuple[int, str]]:
     """(pid, command line) of each child process of `pid` (Linux /proc)."""
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        for child in (task / "children").read_text().split():
+        try:
+            listed = (task / "children").read_text().split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # a thread that ended while we looked has no children to list
+        for child in listed:
             command = command_line(int(child))
             if command is not None:
                 found.append((int(child), command))
