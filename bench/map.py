@@ -18,8 +18,9 @@ demo's "reports" step is run on it with the demo's seed: the same reports a fres
 `--postgres URL` the same runs against that database (a full demo is generated there first
 when it is empty).
 
-`--explain` prints the query plans of the slowest cases; `--index` times everything again
-with the index proposed in docs/performance.md created for the run (and dropped after).
+`--explain` prints the query plans of a province-wide and a street view; `--index` times
+everything again with the two indexes proposed in docs/performance.md created for the run
+(and dropped after, even when the run is stopped with SIGTERM).
 """
 
 from __future__ import annotations
@@ -218,7 +219,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1, help="the demo's seed, and the viewports'")
     parser.add_argument("--explain", action="store_true", help="print the query plans")
-    parser.add_argument("--index", action="store_true", help="time again with the proposed index")
+    parser.add_argument("--index", action="store_true", help="time again with the proposed indexes")
     parser.add_argument("--postgres", metavar="URL", help="run against this PostgreSQL database instead")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     options = parser.parse_args(argv)

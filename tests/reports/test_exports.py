@@ -185,10 +185,10 @@ def test_xlsx_is_scoped_filtered_and_audited_with_its_row_count(client, login, w
 
 
 def test_xlsx_drops_characters_a_workbook_cannot_hold(client, login, world):
-    make_report(unit=world.group_a, description="Bell\x07 and null\x00 here")
+    make_report(unit=world.group_a, description="Bell\x07 and escape\x1b here")
     login(world.police_a)
     rows = xlsx_rows(b"".join(client.get(reverse("reports_export:xlsx")).streaming_content))
-    assert rows[1][14] == "Bell and null here"
+    assert rows[1][14] == "Bell and escape here"
 
 
 def test_names_follow_the_language_of_the_request_while_the_rows_stream(client, login, world, reports):

@@ -176,6 +176,9 @@ class Report(models.Model):
             models.Index(fields=["category", "created_at"], name="rep_category_time"),
             models.Index(fields=["status", "due_at"], name="rep_status_due"),
             models.Index(fields=["updated_at"], name="rep_updated"),
+            # The map's default view (open reports in a viewport) answers from this index alone.
+            models.Index(fields=["status", "lat", "lon", "category", "unit_path", "priority", "created_at"],
+                         name="rep_map_status"),
         ]
 
     def __str__(self) -> str:

@@ -212,6 +212,15 @@ document.addEventListener("DOMContentLoaded", () => {
       keyboard: true, title: label, riseOnHover: true,
     });
     marker.on("click", onSelect);
+    // Leaflet makes the icon a focusable button but only opens popups from the keyboard: Enter or Space
+    // select it here, as a click does.
+    marker.on("keydown", (event) => {
+      const key = event.originalEvent.key;
+      if (key === "Enter" || key === " ") {
+        event.originalEvent.preventDefault();
+        onSelect();
+      }
+    });
     features.addLayer(marker);
     const element = marker.getElement();
     if (element) element.setAttribute("aria-label", label);
@@ -237,7 +246,7 @@ document.addEventListener("DOMContentLoaded", () => {
     tbody.replaceChildren();
     const categories = body.categories;
     for (const cluster of body.clusters) {
-      const size = Math.round(34 + 10 * Math.log10(cluster.count));
+      const size = Math.round(28 + 8 * Math.log10(cluster.count));
       const label = fill(data.textCluster, { count: numbers.format(cluster.count) });
       addMarker([cluster.lat, cluster.lon], ring(cluster, categories), size, label, () => zoomInto(cluster));
       const row = document.createElement("tr");
