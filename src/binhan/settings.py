@@ -28,9 +28,13 @@ DEBUG = env_bool("DEBUG")
 DEMO = env_bool("BINHAN_DEMO")
 TESTING = env_bool("BINHAN_TESTING", "pytest" in sys.modules)
 
+# Commands that never sign anything or serve a request may run without the secret (code generation).
+OFFLINE_COMMANDS = {"makemigrations", "makemessages", "compilemessages", "help", "version"}
+OFFLINE = len(sys.argv) > 1 and sys.argv[1] in OFFLINE_COMMANDS
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or DEMO or TESTING:
+    if DEBUG or DEMO or TESTING or OFFLINE:
         SECRET_KEY = "insecure-demo-key-do-not-use-in-production-0123456789abcdef"  # noqa: S105
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set (or run with DEBUG=1 or BINHAN_DEMO=1).")

@@ -138,3 +138,11 @@ def test_admin_is_scoped(client, login, world):
 
 def test_user_model_is_custom():
     assert User._meta.label == "accounts.User"
+
+
+def test_code_generation_runs_without_the_secret(tmp_path):
+    env = {**PRODUCTION_ENV}
+    env.pop("SECRET_KEY")
+    result = run_binhan(["makemigrations", "--check", "--dry-run"], env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
