@@ -13,6 +13,23 @@ def child_path(parent_path: str, code: str) -> str:
     return f"{parent_path or SEPARATOR}{code}{SEPARATOR}"
 
 
+def codes(path: str) -> list[str]:
+    """"/VN/22/07090/" → ["VN", "22", "07090"]."""
+    return [code for code in path.split(SEPARATOR) if code]
+
+
+def ancestors(path: str) -> list[str]:
+    """The path of every unit from the root down to this one, itself included."""
+    parts = codes(path)
+    return [SEPARATOR + SEPARATOR.join(parts[:i]) + SEPARATOR for i in range(1, len(parts) + 1)]
+
+
+def truncate(path: str, depth: int) -> str:
+    """The ancestor at `depth` (1 = nation, 2 = province, 3 = commune), or the path itself if shallower."""
+    parts = codes(path)
+    return SEPARATOR + SEPARATOR.join(parts[:depth]) + SEPARATOR if len(parts) >= depth else path
+
+
 def under(field: str, prefix: str) -> Q:
     """Rows whose `field` lies at or under `prefix`, in a form each database answers from its index.
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -79,13 +78,11 @@ def _require_auditor(request: HttpRequest) -> None:
 
 def _audit_filters(form: AuditFilterForm) -> selectors.AuditFilters:
     data = form.cleaned_data
-    zone = timezone.get_current_timezone()
-    since = datetime.combine(data["since"], time.min, tzinfo=zone) if data.get("since") else None
-    until = datetime.combine(data["until"] + timedelta(days=1), time.min, tzinfo=zone) if data.get("until") else None
+    since, until = form.date_bounds()
     return selectors.AuditFilters(
         actor=data.get("actor", "").strip(), action=data.get("action", "").strip(),
         object_type=data.get("object_type", "").strip(), object_id=data.get("object_id", "").strip(),
-        unit_path=data["unit"].path if data.get("unit") else "", since=since, until=until,
+        unit_path=form.unit_path, since=since, until=until,
     )
 
 

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from binhan.core import paths
+
 CODE_VALIDATOR = RegexValidator(
     r"^[A-Za-z0-9_.-]+$", _("A code may contain only letters, digits, dots, dashes and underscores.")
 )
@@ -68,7 +70,7 @@ class AdministrativeUnit(models.Model):
 
     @property
     def ancestor_codes(self) -> list[str]:
-        return [code for code in self.path.split("/") if code]
+        return paths.codes(self.path)
 
 
 class Household(models.Model):

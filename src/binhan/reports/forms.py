@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from binhan.core.forms import UnitAndDatesFilterMixin
 from binhan.geo.models import AdministrativeUnit, Level
 from binhan.reports.models import Category, Priority, Status, TeamType
 from binhan.reports.selectors import SORTS, QueueFilters
@@ -61,52 +62,34 @@ class ReportForm(forms.Form):
     reporter_email = forms.EmailField(label=_("Email for news of the report (optional)"), required=False)
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(UnitAndDatesFilterMixin):
     status = forms.MultipleChoiceField(label=_("Status"), choices=Status.choices, required=False)
     category = forms.ModelMultipleChoiceField(label=_("Category"), queryset=Category.objects.all(), required=False)
     priority = forms.MultipleChoiceField(label=_("Priority"), choices=Priority.choices, required=False)
-    unit = forms.CharField(label=_("Unit code"), max_length=40, required=False)
     assigned = forms.ChoiceField(label=_("Assigned"), required=False, choices=[
         ("", _("Anyone")), ("me", _("To me")), ("none", _("Not assigned")), ("any", _("Assigned"))])
     overdue = forms.BooleanField(label=_("Past its target only"), required=False)
     age = forms.ChoiceField(label=_("Reported"), required=False, choices=[
         ("", _("Any time")), ("1", _("Last 24 hours")), ("7", _("Last 7 days")), ("30", _("Last 30 days")),
         ("365", _("Last year"))])
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     q = forms.CharField(label=_("Reference or words"), max_length=100, required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
         ("newest", _("Newest first")), ("oldest", _("Oldest first")), ("due", _("Response due")),
         ("updated", _("Recently updated"))])
 
-    def clean_unit(self):
-        code = self.cleaned_data["unit"].strip()
-        if not code:
-            return None
-        unit = AdministrativeUnit.objects.filter(code=code).first()
-        if unit is None:
-            raise forms.ValidationError(_("No unit has the code %(code)s.") % {"code": code})
-        return unit
-
-    def clean(self):
-        data = super().clean()
-        if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            self.add_error("until", _("The end date must not be before the start date."))
-        return data
+    field_order = ["status", "category", "priority", "unit", "assigned", "overdue", "age", "since", "until", "q",
+                   "sort"]
 
     def filters(self) -> QueueFilters:
         """The validated filters; call after is_valid()."""
         data = self.cleaned_data
-        zone = timezone.get_current_timezone()
-        since = datetime.combine(data["since"], time.min, tzinfo=zone) if data.get("since") else None
+        since, until = self.date_bounds()
         if data.get("age"):
             since = max(filter(None, [since, timezone.now() - timedelta(days=int(data["age"]))]))
-        until = (datetime.combine(data["until"] + timedelta(days=1), time.min, tzinfo=zone)
-                 if data.get("until") else None)
         sort = data.get("sort") or "newest"
         return QueueFilters(
             statuses=tuple(data.get("status") or ()), categories=tuple(c.pk for c in data.get("category") or ()),
-            priorities=tuple(data.get("priority") or ()), unit_path=data["unit"].path if data.get("unit") else "",
+            priorities=tuple(data.get("priority") or ()), unit_path=self.unit_path,
             assigned=data.get("assigned") or "", overdue=bool(data.get("overdue")), since=since, until=until,
             query=(data.get("q") or "").strip(), sort=sort if sort in SORTS else "newest",
         )

@@ -95,6 +95,15 @@ def report_get(*, viewer, pk: int) -> Report:
     )
 
 
+def report_officers(*, viewer, report: Report) -> QuerySet:
+    """People who handle reports where `report` is (at its unit or above), among those the viewer sees."""
+    from binhan.accounts.models import Membership, User
+
+    memberships = scoping.visible(Membership.objects.filter(role__in=HANDLER_ROLES), viewer, roles=HANDLER_ROLES)
+    handlers = memberships.filter(unit_path__in=paths.ancestors(report.unit_path)).values("user_id")
+    return User.objects.filter(pk__in=handlers).order_by("username")
+
+
 def report_updates(*, report: Report, public_only: bool) -> QuerySet[Update]:
     updates = report.updates.select_related("author").order_by("created_at", "id")
     if public_only:

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from binhan.core import audit, events, scoping
+from binhan.core import audit, events, paths, scoping
 from binhan.core.exceptions import PermissionDeniedError, ServiceError
 from binhan.geo.models import AdministrativeUnit, Level
 from binhan.reports import locate, media
@@ -382,7 +382,7 @@ def escalate_overdue(*, now=None) -> int:
             updated = Report.objects.filter(pk=report.pk, escalated_at__isnull=True).update(escalated_at=now)
             if not updated:
                 continue  # another worker took it
-            province_path = "/".join(report.unit_path.split("/")[:3]) + "/"
+            province_path = paths.truncate(report.unit_path, 2)
             audit.record(actor=None, action="report.escalate", obj=report, changes={"escalated_to": [None,
                                                                                                   province_path]})
             events.publish("report.escalated", unit_path=report.unit_path, report_id=report.pk,

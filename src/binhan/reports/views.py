@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,12 +10,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from binhan.accounts.forms import PurposeForm
 from binhan.accounts.models import User
-from binhan.core import audit, live, ratelimit, scoping
+from binhan.core import audit, live, paths, ratelimit, scoping
 from binhan.core.exceptions import ServiceError
 from binhan.geo.models import AdministrativeUnit, Level
 from binhan.reports import selectors, services
@@ -85,14 +87,8 @@ def report_new(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/new.html", {
         "form": form, "categories": categories, "chosen_category": chosen_category,
         "answers": _answers_from(request, chosen_category) if form.is_bound else {},
-        "chosen_group": chosen_group, "signed_in": signed_in, "tile_url": _tile_url(),
+        "chosen_group": chosen_group, "signed_in": signed_in, "tile_url": settings.BINHAN_TILE_URL,
     }, status=400 if form.is_bound and form.errors else 200)
-
-
-def _tile_url() -> str:
-    from django.conf import settings
-
-    return settings.BINHAN_TILE_URL
 
 
 def category_questions(request: HttpRequest) -> HttpResponse:
@@ -112,8 +108,6 @@ def similar_reports(request: HttpRequest) -> HttpResponse:
         return HttpResponse("")
     if not category.may_be_public or not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return HttpResponse("")
-    from django.utils import timezone
-
     candidates = selectors.duplicate_candidates(category=category, lat=lat, lon=lon, when=timezone.now(),
                                                 text=request.GET.get("description", "")[:500])
     return render(request, "reports/_similar_public.html", {"candidates": candidates})
@@ -225,16 +219,13 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _manage_context(request, report: Report, **forms) -> dict:
-    officers = User.objects.filter(pk__in=scoping.visible(
-        report.unit.memberships.model.objects.filter(role__in=HANDLER_ROLES), request.user, roles=HANDLER_ROLES
-    ).filter(unit__path__in=_ancestor_paths(report.unit_path)).values("user_id")).order_by("username")
     return {
         "report": report,
         "updates": selectors.report_updates(report=report, public_only=False),
         "media": report.media.all(),
         "similar": selectors.duplicate_candidates(
             category=report.category, lat=report.lat, lon=report.lon, when=report.created_at,
-            text=report.description, within_path=_commune_path(report.unit_path), exclude_id=report.pk),
+            text=report.description, within_path=paths.truncate(report.unit_path, 3), exclude_id=report.pk),
         "transition_form": forms.get("transition") or TransitionForm(),
         "assign_form": forms.get("assign") or AssignForm(initial={"officer": report.assigned_to_id,
                                                                   "team": report.assigned_team}),
@@ -242,21 +233,11 @@ def _manage_context(request, report: Report, **forms) -> dict:
         "update_form": forms.get("update") or UpdateForm(),
         "move_form": forms.get("move") or MoveForm(),
         "merge_form": forms.get("merge") or MergeForm(),
-        "officers": officers,
+        "officers": selectors.report_officers(viewer=request.user, report=report),
         "reveal_form": forms.get("reveal") or PurposeForm(),
         "revealed": forms.get("revealed", False),
         "next_statuses": [s for s in Status if s in services.TRANSITIONS.get(report.status, set())],
     }
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    parts = [p for p in path.split("/") if p]
-    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
-
-
-def _commune_path(path: str) -> str:
-    parts = [p for p in path.split("/") if p]
-    return "/" + "/".join(parts[:3]) + "/" if len(parts) >= 3 else path
 
 
 FORMS = {"transition": TransitionForm, "assign": AssignForm, "priority": PriorityForm, "update": UpdateForm,

@@ -44,7 +44,7 @@ def can_manage_keys(user) -> bool:
 
 
 def _covers_nation(prefixes: list[str] | None) -> bool:
-    return prefixes is scoping.EVERYTHING or any(len([c for c in p.split("/") if c]) <= 1 for p in prefixes)
+    return prefixes is scoping.EVERYTHING or any(len(paths.codes(p)) <= 1 for p in prefixes)
 
 
 def provinces_for(user) -> QuerySet[AdministrativeUnit]:
