@@ -117,6 +117,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("BINHAN_TEST_SQLITE_NAME") or None}
+# Requests run on a fixed pool of threads in each server process (see asgi.py), so a thread
+# keeps its connection between requests instead of opening one per request. PostgreSQL goes
+# through psycopg's pool instead (Django refuses persistent connections with a pool). Tests keep
+# Django's default of one connection per request.
+if not TESTING:
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("BINHAN_DB_POOL", True):
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 2, "max_size": int(os.environ.get("BINHAN_DB_POOL_SIZE", "20")), "timeout": 10,
+        }
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("BINHAN_CONN_MAX_AGE", "600"))
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -176,6 +188,12 @@ elif TESTING:
 else:
     # Shared by every worker process, so a rate limit holds across them.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "binhan_cache"}}
+
+# How long a server process keeps its index of residential groups for placing reports (0: none).
+BINHAN_UNIT_CACHE_SECONDS = int(os.environ.get("BINHAN_UNIT_CACHE_SECONDS", "0" if TESTING else "60"))
+
+# How long a server process trusts its lookup of an Open311 key (a revocation elsewhere takes this long).
+BINHAN_KEY_CACHE_SECONDS = int(os.environ.get("BINHAN_KEY_CACHE_SECONDS", "0" if TESTING else "5"))
 
 # How often each server process looks for new outbox events when nothing wakes it up.
 BINHAN_EVENTS_POLL_SECONDS = float(os.environ.get("BINHAN_EVENTS_POLL_SECONDS", "0.25"))

@@ -1,8 +1,14 @@
+import time
+
 import pytest
+from django.db import transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
 
 from binhan.core import ratelimit
+from binhan.core.models import RateCounter
+
+pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(("rate", "expected"), [("5/m", (5, 60)), ("10/5m", (10, 300)), ("1/h", (1, 3600)),
@@ -18,6 +24,46 @@ def test_hit_counts_per_key():
         ratelimit.hit("k1", "3/m")
     assert 0 < limited.value.retry_after <= 60
     ratelimit.hit("k2", "3/m")  # another key has its own budget
+
+
+def test_a_hit_is_one_row_counted_in_the_database():
+    for _ in range(2):
+        ratelimit.hit("k4", "5/m")
+    counter = RateCounter.objects.get()
+    assert (counter.key.startswith("rl:k4:"), counter.count) == (True, 2)
+
+
+def test_a_hit_inside_a_rolled_back_transaction_is_not_counted():
+    ratelimit.hit("k5", "2/m")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        ratelimit.hit("k5", "2/m")
+        raise RuntimeError("the write it guarded failed")
+    ratelimit.hit("k5", "2/m")  # the second of two allowed, not the third
+    with pytest.raises(ratelimit.RateLimited):
+        ratelimit.hit("k5", "2/m")
+
+
+def test_prune_deletes_only_ended_windows():
+    RateCounter.objects.create(key="rl:old:1", count=3, expires_at=int(time.time()) - 5)
+    ratelimit.hit("k6", "1/m")
+    assert (ratelimit.prune_counters(), list(RateCounter.objects.values_list("count", flat=True))) == (1, [1])
+
+
+def test_with_redis_the_counts_live_in_redis(settings):
+    settings.REDIS_URL = "redis://127.0.0.1:6379/13"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": settings.REDIS_URL}}
+    from django.core.cache import cache
+
+    try:
+        cache.clear()
+    except Exception:  # noqa: BLE001
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    ratelimit.hit("k7", "1/m")
+    with pytest.raises(ratelimit.RateLimited):
+        ratelimit.hit("k7", "1/m")
+    assert RateCounter.objects.count() == 0
+    cache.clear()
 
 
 def test_reset_clears_the_window():

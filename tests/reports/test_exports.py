@@ -140,8 +140,9 @@ def test_anonymous_goes_to_login(client, world, url):
 
 def test_csv_query_count_is_pinned(client, login, world, reports, django_assert_num_queries):
     login(world.police_a)
-    # session, user, roles, scope paths, the actor's unit for the audit row, the audit row, the reports
-    with django_assert_num_queries(7):
+    # session, user, the rate-limit count, roles, scope paths, the actor's unit for the audit row, the audit
+    # row, the reports
+    with django_assert_num_queries(8):
         rows = csv_rows(client.get(reverse("reports_export:csv")))
     assert len(rows) == 3
 

@@ -184,16 +184,17 @@ def test_only_report_handlers_get_clusters(client, login, world, reports, name):
 
 def test_cluster_query_count_is_pinned(client, login, world, reports, django_assert_num_queries):
     login(world.province_leader)
-    # session, user, roles (handler check), scope paths, the grouped query, the categories it names
-    with django_assert_num_queries(6):
+    # session, user, the rate-limit count, roles (handler check), scope paths, the grouped query, the
+    # categories it names
+    with django_assert_num_queries(7):
         response = get(client)
     assert response.status_code == 200
 
 
 def test_high_zoom_query_count_is_pinned(client, login, world, reports, django_assert_num_queries):
     login(world.police_a)
-    # session, user, roles, scope paths, the single reports, their categories
-    with django_assert_num_queries(6):
+    # session, user, the rate-limit count, roles, scope paths, the single reports, their categories
+    with django_assert_num_queries(7):
         response = get(client, zoom=17)
     assert len(response.json()["reports"]) == 4
 

@@ -553,8 +553,8 @@ def test_reference_lookup_is_case_insensitive(client, reports):
 def test_request_list_queries(client, reports, django_assert_num_queries):
     for report in Report.objects.all():
         Update.objects.create(report=report, kind=Update.Kind.PUBLIC, text="Đã xem")
-    # the reports with category, group and commune; their public notes
-    with django_assert_num_queries(2):
+    # the per-address rate-limit count, the reports with category, group and commune; their public notes
+    with django_assert_num_queries(3):
         response = client.get(f"{BASE}/requests.json")
     assert len(response.json()) == 3
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import models
 
+from binhan.core import rows
 from binhan.core.models import AuditEvent
 
 # Set per request by the middleware, so services need not pass the IP around.
@@ -73,7 +74,7 @@ def record(
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     if unit_path is None:
         unit_path = _unit_path_of(obj) or user_unit_path(actor_obj)
-    return AuditEvent.objects.create(
+    return rows.insert(AuditEvent(
         actor=actor_obj,
         actor_label=actor_obj.get_username() if actor_obj else "",
         action=action,
@@ -84,7 +85,7 @@ def record(
         ip=(ip or current_ip.get()) if record_ip else None,
         purpose=purpose[:500],
         changes=_jsonable(_redact(obj, changes or {})),
-    )
+    ))
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

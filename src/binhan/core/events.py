@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from binhan.core import rows
 from binhan.core.models import OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ def unsubscribe(name: str, func: Subscriber) -> None:
 
 def publish(name: str, *, unit_path: str = "", **payload: Any) -> OutboxEvent:
     """Record an event in the current transaction; wake listeners and run subscribers after commit."""
-    event = OutboxEvent.objects.create(name=name, unit_path=unit_path, payload=payload)
+    event = rows.insert(OutboxEvent(name=name, unit_path=unit_path, payload=payload))
     if connection.vendor == "postgresql":
         # NOTIFY inside the transaction is delivered only if it commits.
         with connection.cursor() as cursor:

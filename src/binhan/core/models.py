@@ -78,3 +78,19 @@ class OutboxEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.name}"
+
+
+class RateCounter(models.Model):
+    """How many attempts one key made in one window of a rate limit (core.ratelimit).
+
+    In the database rather than the cache so that all server processes count together, with
+    one upsert a hit; Redis takes over when REDIS_URL is set. Rows past `expires_at` are
+    deleted by a periodic task.
+    """
+
+    key = models.CharField(max_length=255, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.BigIntegerField(db_index=True)  # Unix time: compared with time.time(), no zones
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -1,4 +1,5 @@
-"""Rate limits per IP, per user or per any key, in the shared cache (so all worker processes agree)."""
+"""Rate limits per IP, per user or per any key, counted where all server processes see them:
+the database, or Redis when REDIS_URL is set."""
 
 from __future__ import annotations
 
@@ -6,12 +7,15 @@ import functools
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import ngettext
 
 from binhan.core.audit import client_ip
+from binhan.core.models import RateCounter
 
 
 class RateLimited(Exception):
@@ -29,25 +33,57 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 
 def hit(key: str, rate: str) -> None:
-    """Count one attempt for `key`; raise RateLimited when the window is full."""
+    """Count one attempt for `key`; raise RateLimited when the window is full.
+
+    Inside a transaction the count commits or rolls back with it: a write refused by the limit
+    stores nothing, and the intake counts in the report's own transaction instead of another one.
+    """
     limit, window = parse_rate(rate)
     now = int(time.time())
     window_start = now - now % window
-    cache_key = f"rl:{key}:{window_start}"
-    cache.add(cache_key, 0, timeout=window + 1)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=window + 1)
-        count = 1
+    window_key = f"rl:{key}:{window_start}"[:255]
+    if settings.REDIS_URL:
+        count = _count_in_cache(window_key, window)
+    else:
+        count = _count_in_database(window_key, expires_at=window_start + window)
     if count > limit:
         raise RateLimited(retry_after=window_start + window - now)
+
+
+def _count_in_cache(window_key: str, window: int) -> int:
+    cache.add(window_key, 0, timeout=window + 1)
+    try:
+        return cache.incr(window_key)
+    except ValueError:  # expired between add and incr
+        cache.set(window_key, 1, timeout=window + 1)
+        return 1
+
+
+def _count_in_database(window_key: str, *, expires_at: int) -> int:
+    # One statement, one write: SQLite (3.35+) and PostgreSQL both upsert and return the count.
+    quote = connection.ops.quote_name
+    table, key, count = quote(RateCounter._meta.db_table), quote("key"), quote("count")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({key}, {count}, {quote('expires_at')}) VALUES (%s, 1, %s) "  # noqa: S608
+            f"ON CONFLICT ({key}) DO UPDATE SET {count} = {table}.{count} + 1 RETURNING {count}",
+            [window_key, expires_at],
+        )
+        return cursor.fetchone()[0]
+
+
+def prune_counters() -> int:
+    """Delete the counters of windows that have ended."""
+    deleted, _ = RateCounter.objects.filter(expires_at__lt=int(time.time())).delete()
+    return deleted
 
 
 def reset(key: str, rate: str) -> None:
     _limit, window = parse_rate(rate)
     now = int(time.time())
-    cache.delete(f"rl:{key}:{now - now % window}")
+    window_key = f"rl:{key}:{now - now % window}"[:255]
+    cache.delete(window_key)
+    RateCounter.objects.filter(key=window_key).delete()
 
 
 def key_for(request: HttpRequest, by: str | Callable[[HttpRequest], str]) -> str:

@@ -88,7 +88,15 @@ def prune_task_results(*, keep_days: int = 7) -> int:
     return deleted
 
 
-PERIODIC = [prune_outbox, prune_sessions, prune_task_results]
+@background(retries=1)
+def prune_rate_counters() -> int:
+    """Delete the rate-limit counters of windows that have ended."""
+    from binhan.core import ratelimit
+
+    return ratelimit.prune_counters()
+
+
+PERIODIC = [prune_outbox, prune_sessions, prune_task_results, prune_rate_counters]
 
 # How often each periodic task runs, by its module path; hourly unless a domain asks for more.
 DEFAULT_INTERVAL_SECONDS = 3600
@@ -133,3 +141,6 @@ def _waiting_task_paths() -> set[str]:
         .filter(task_path__in=[periodic.module_path for periodic in PERIODIC])
         .values_list("task_path", flat=True)
     )
+
+
+run_every(600, prune_rate_counters)

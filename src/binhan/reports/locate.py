@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import math
+import threading
+import time
+from collections import defaultdict
+
+from django.conf import settings
 
 from binhan.geo.models import AdministrativeUnit, Level
 
@@ -46,20 +52,93 @@ def boundary_contains(boundary: dict | None, lat: float, lon: float) -> bool:
 
 def group_for_point(lat: float, lon: float, *, within: AdministrativeUnit | None = None) -> AdministrativeUnit | None:
     """The group whose boundary holds the point; else the nearest group centre within about 5 km."""
-    groups = AdministrativeUnit.objects.filter(
-        level=Level.GROUP,
-        centre_lat__range=(lat - SEARCH_DEGREES, lat + SEARCH_DEGREES),
-        centre_lon__range=(lon - SEARCH_DEGREES, lon + SEARCH_DEGREES),
-    )
+    index = _index()
+    if index is not None:
+        candidates = index.near(lat, lon)
+    else:
+        candidates = list(AdministrativeUnit.objects.filter(
+            level=Level.GROUP,
+            centre_lat__range=(lat - SEARCH_DEGREES, lat + SEARCH_DEGREES),
+            centre_lon__range=(lon - SEARCH_DEGREES, lon + SEARCH_DEGREES),
+        ).only(*GROUP_FIELDS))
     if within is not None:
-        groups = groups.filter(path__startswith=within.path)
-    candidates = list(groups.only("id", "path", "centre_lat", "centre_lon", "boundary", "parent_id", "name", "code"))
-    for group in candidates:
-        if boundary_contains(group.boundary, lat, lon):
-            return group
-    if not candidates:
+        candidates = [group for group in candidates if group.path.startswith(within.path)]
+    found = next((group for group in candidates if boundary_contains(group.boundary, lat, lon)), None)
+    if found is None and candidates:
+        found = min(candidates, key=lambda g: distance_m(lat, lon, g.centre_lat, g.centre_lon))
+    # The index's instances are shared by the process's threads: hand out a copy.
+    return copy.copy(found) if index is not None and found is not None else found
+
+
+def commune_of(group: AdministrativeUnit) -> AdministrativeUnit | None:
+    """The commune (the group's parent), from the index when there is one."""
+    return unit_by_id(group.parent_id) if group.parent_id is not None else None
+
+
+def unit_by_id(pk: int) -> AdministrativeUnit | None:
+    """A province or commune by id, from the index when there is one."""
+    index = _index()
+    if index is not None and pk in index.units:
+        return copy.copy(index.units[pk])
+    return AdministrativeUnit.objects.filter(pk=pk).first()
+
+
+GROUP_FIELDS = ("id", "code", "name", "names", "level", "parent_id", "path", "depth", "centre_lat", "centre_lon",
+                "boundary")
+
+
+class GroupIndex:
+    """Every group with a centre, in cells of SEARCH_DEGREES, and every unit above the groups by id.
+
+    Kept per server process for `BINHAN_UNIT_CACHE_SECONDS` (units change a few times a year;
+    a new or moved group is found after at most that long). Each intake looked the groups up
+    in the database: 1.1–1.6 ms of a request that must take about 2 (docs/performance.md).
+    """
+
+    def __init__(self) -> None:
+        self.loaded_at = time.monotonic()
+        self.cells: dict[tuple[int, int], list[AdministrativeUnit]] = defaultdict(list)
+        for group in AdministrativeUnit.objects.filter(level=Level.GROUP, centre_lat__isnull=False,
+                                                       centre_lon__isnull=False).only(*GROUP_FIELDS):
+            self.cells[self._cell(group.centre_lat, group.centre_lon)].append(group)
+        self.units = {unit.pk: unit for unit in AdministrativeUnit.objects.exclude(level=Level.GROUP)}
+
+    @staticmethod
+    def _cell(lat: float, lon: float) -> tuple[int, int]:
+        return math.floor(lat / SEARCH_DEGREES), math.floor(lon / SEARCH_DEGREES)
+
+    def near(self, lat: float, lon: float) -> list[AdministrativeUnit]:
+        """The groups whose centre is within SEARCH_DEGREES in latitude and longitude (shared: don't change them)."""
+        row, column = self._cell(lat, lon)
+        return [group
+                for r in (row - 1, row, row + 1) for c in (column - 1, column, column + 1)
+                for group in self.cells.get((r, c), ())
+                if abs(group.centre_lat - lat) <= SEARCH_DEGREES and abs(group.centre_lon - lon) <= SEARCH_DEGREES]
+
+
+_current: GroupIndex | None = None
+_loading = threading.Lock()
+
+
+def _index() -> GroupIndex | None:
+    """The process's index, loaded again when older than the setting; None when the setting is 0."""
+    global _current
+    seconds = settings.BINHAN_UNIT_CACHE_SECONDS
+    if seconds <= 0:
         return None
-    return min(candidates, key=lambda g: distance_m(lat, lon, g.centre_lat, g.centre_lon))
+    index = _current
+    if index is None or time.monotonic() - index.loaded_at > seconds:
+        with _loading:
+            if _current is None or time.monotonic() - _current.loaded_at > seconds:
+                _current = GroupIndex()
+            index = _current
+    return index
+
+
+def forget_index() -> None:
+    """Drop the process's index (after units are imported or changed in this process)."""
+    global _current
+    _current = None
 
 
 def coarsen(lat: float | None, lon: float | None) -> tuple[float | None, float | None]:

@@ -1,4 +1,4 @@
-"""POST requests: read the form-encoded fields of GeoReport v2 and hand them to `report_create`.
+"""POST requests: read the form-encoded fields of GeoReport v2 and hand them to the report services.
 
 A request with no name, phone or email is anonymous: nothing that could identify the person
 is kept, not the device or account id either. `media_url` is kept as given, never fetched.
@@ -18,14 +18,14 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import connection, transaction
+from django.db import connection
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from binhan.core.exceptions import ServiceError
 from binhan.geo.models import AdministrativeUnit, Level
-from binhan.reports import services
+from binhan.reports import locate, services
 from binhan.reports.models import Category, Open311Client, QuestionType, Source
 from binhan.reports.open311 import records
 
@@ -156,7 +156,7 @@ def parse(data: QueryDict) -> tuple[Intake | None, list[str]]:
 
 def service_notice(report) -> str:
     """What the client shows the reporter: who takes it on, and the emergency numbers."""
-    commune = AdministrativeUnit.objects.filter(pk=report.unit.parent_id).first() if report.unit.parent_id else None
+    commune = locate.commune_of(report.unit)
     if commune is None:
         return _("Thank you. The police will look at your report. In an emergency call 113 (police) or 114 (fire).")
     return _("Thank you. The police of %(commune)s will look at your report. In an emergency call 113 (police) "
@@ -211,25 +211,30 @@ def serialised_writes() -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_UN)
 
 
-@transaction.atomic
-def request_create(*, client: Open311Client, intake: Intake) -> services.NewReport:
-    """Store the report; it is committed (durable) when this returns, before the reply is sent."""
-    new = services.report_create(
+def request_prepare(*, client: Open311Client, intake: Intake) -> services.PreparedReport:
+    """Check the request as a report, without writing anything: raises ServiceError or ValidationError."""
+    prepared = services.report_prepare(
         category=intake.category, description=intake.description, group=intake.group, lat=intake.lat,
         lon=intake.lon, address=intake.address, answers=intake.answers, reporter_name=intake.name,
         reporter_phone=intake.phone, reporter_email=intake.email, anonymous=intake.anonymous,
         source=Source.OPEN311, open311_client=client,
     )
-    report = new.report
-    if client.province_id and not report.unit_path.startswith(client.province.path):
-        raise ServiceError(_("This key may only send reports from %(province)s.")
-                           % {"province": client.province.display_name}, field="location")
-    # report_create keeps only the answers to the category's questions; these ride along in the same row.
+    report = prepared.report
+    if client.province_id:
+        province = locate.unit_by_id(client.province_id)
+        if province is not None and not report.unit_path.startswith(province.path):
+            raise ServiceError(_("This key may only send reports from %(province)s.")
+                               % {"province": province.display_name}, field="location")
+    # report_prepare keeps only the answers to the category's questions; these ride along in the same row.
     extra = {"media_url": intake.media_url} if intake.media_url else {}
     if not intake.anonymous:
         extra.update({key: value for key, value in (("device_id", intake.device_id),
                                                     ("account_id", intake.account_id)) if value})
     if extra:
         report.answers = {**report.answers, **extra}
-        report.save(update_fields=["answers"])
-    return new
+    return prepared
+
+
+def request_create(*, client: Open311Client, intake: Intake) -> services.NewReport:
+    """Check and store the report; it is committed (durable) when this returns."""
+    return services.report_store(request_prepare(client=client, intake=intake))

@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from binhan.core import ratelimit
 from binhan.core.audit import client_ip
 from binhan.core.exceptions import ServiceError
 from binhan.geo.models import AdministrativeUnit, Level
+from binhan.reports import services
 from binhan.reports.open311 import intake, keys, records, render
 
 MAX_DAYS = 90
@@ -197,16 +199,21 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
                    else _("api_key is not valid, or it was revoked."))
         return render.errors(fmt, 403, message)
     parsed, problems = intake.parse(request.POST)
-    with intake.serialised_writes():
-        ratelimit.hit(f"open311-key:{client.key_id}", f"{client.rate_per_second}/s")
-        if parsed is None:
-            return render.errors(fmt, 400, *problems)
+    prepared = None
+    if parsed is not None:
         try:
-            new = intake.request_create(client=client, intake=parsed)
+            prepared = intake.request_prepare(client=client, intake=parsed)
         except ServiceError as error:
-            return render.errors(fmt, 400, str(error.message))
+            problems = [str(error.message)]
         except ValidationError as error:
-            return render.errors(fmt, 400, *error.messages)
+            problems = error.messages
+    # Everything was checked above; the key's count and the report share one short transaction
+    # (a refused count stores nothing, and a refused report is still counted).
+    with intake.serialised_writes(), transaction.atomic():
+        ratelimit.hit(f"open311-key:{client.key_id}", f"{client.rate_per_second}/s")
+        new = services.report_store(prepared) if prepared is not None else None
+    if new is None:
+        return render.errors(fmt, 400, *problems)
     record = {"service_request_id": new.report.reference, "service_notice": intake.service_notice(new.report)}
     if new.followup_code:
         # An extension: the reporter's own code to follow the report on the website, shown once.

@@ -1,0 +1,136 @@
+"""The intake's fast path: the process's index of groups, the remembered keys, the ASGI lanes,
+and the key's count sharing the report's transaction."""
+
+from urllib.parse import urlencode
+
+import pytest
+from django.db import connection
+
+from binhan import asgi
+from binhan.core import ratelimit
+from binhan.core.models import AuditEvent, OutboxEvent, RateCounter
+from binhan.reports import locate
+from binhan.reports.models import Open311Client, Report
+from binhan.reports.open311 import keys
+from binhan.reports.open311 import records as open311_records
+from tests.factories import UnitFactory
+
+FORM = "application/x-www-form-urlencoded"
+
+
+@pytest.fixture
+def indexed(settings):
+    settings.BINHAN_UNIT_CACHE_SECONDS = 60
+    locate.forget_index()
+    yield
+    locate.forget_index()
+
+
+@pytest.fixture
+def remembered_keys(settings):
+    settings.BINHAN_KEY_CACHE_SECONDS = 60
+    keys._known.clear()
+    yield
+    keys._known.clear()
+
+
+@pytest.mark.parametrize(("lat", "lon", "expected"), [(21.049, 106.851, "group_b"), (20.951, 107.049, "group_a"),
+                                                      (25.0, 100.0, None)])
+def test_the_index_finds_what_the_database_finds(placed, settings, lat, lon, expected):
+    settings.BINHAN_UNIT_CACHE_SECONDS = 0
+    from_database = locate.group_for_point(lat, lon)
+    settings.BINHAN_UNIT_CACHE_SECONDS = 60
+    locate.forget_index()
+    from_index = locate.group_for_point(lat, lon)
+    locate.forget_index()
+    wanted = getattr(placed, expected) if expected else None
+    assert (from_database, from_index) == (wanted, wanted)
+
+
+def test_the_index_honours_boundaries_and_asks_the_database_once(placed, indexed, django_assert_num_queries):
+    square = {"type": "Polygon", "coordinates": [[[107.0, 20.9], [107.1, 20.9], [107.1, 21.0], [107.0, 21.0],
+                                                  [107.0, 20.9]]]}
+    placed.group_a.boundary = square
+    placed.group_a.save()
+    with django_assert_num_queries(2):  # the groups, the units above them
+        first = locate.group_for_point(20.99, 107.09)
+    with django_assert_num_queries(0):
+        again = locate.group_for_point(20.99, 107.09)
+        commune = locate.commune_of(again)
+    assert (first, again, commune) == (placed.group_a, placed.group_a, placed.commune_a)
+
+
+def test_the_index_hands_out_copies(placed, indexed):
+    found = locate.group_for_point(21.049, 106.851)
+    found.path = "/changed/"
+    assert locate.group_for_point(21.049, 106.851).path == placed.group_b.path
+
+
+def test_a_new_group_is_found_once_the_index_is_old(placed, indexed, monkeypatch):
+    assert locate.group_for_point(22.0, 108.0) is None
+    UnitFactory(parent=placed.commune_a, centre_lat=22.0, centre_lon=108.0, code="NEW1")
+    assert locate.group_for_point(22.0, 108.0) is None  # still the index loaded before
+    later = locate.time.monotonic() + 61
+    monkeypatch.setattr(locate.time, "monotonic", lambda: later)
+    assert locate.group_for_point(22.0, 108.0).code == "NEW1"
+
+
+def test_a_known_key_is_not_looked_up_again(places_key, remembered_keys, django_assert_num_queries):
+    _client, full = places_key
+    assert keys.client_authenticate(full) is not None
+    with django_assert_num_queries(0):
+        assert keys.client_authenticate(full) is not None
+        assert keys.client_authenticate(full[:-2] + "xx") is None  # the secret is still checked
+
+
+def test_a_revoked_key_stops_at_once_in_the_revoking_process(places_key, remembered_keys,
+                                                             django_capture_on_commit_callbacks):
+    client, full = places_key
+    assert keys.client_authenticate(full) == client
+    with django_capture_on_commit_callbacks(execute=True):
+        keys.client_revoke(actor=None, client=client)
+    assert keys.client_authenticate(full) is None
+
+
+@pytest.fixture
+def places_key(placed):
+    open311_records._categories.clear()
+    yield keys.client_create(actor=None, name="App", rate_per_second=1)
+    open311_records._categories.clear()
+
+
+def _post(client, full, **fields):
+    data = {"api_key": full, "service_code": "theft", "lat": "21.049", "long": "106.851",
+            "description": "Mất xe máy", **fields}
+    return client.post("/open311/v2/requests.json", urlencode(data), content_type=FORM)
+
+
+def test_a_request_past_the_limit_stores_nothing_and_a_bad_one_still_counts(client, places_key, monkeypatch):
+    monkeypatch.setattr(ratelimit.time, "time", lambda: 1_800_000_000.5)
+    _client, full = places_key
+    bad = _post(client, full, description="")
+    refused = _post(client, full)
+    assert (bad.status_code, refused.status_code) == (400, 429)
+    assert (Report.objects.count(), AuditEvent.objects.filter(action="report.create").count(),
+            OutboxEvent.objects.filter(name="report.created").count(),
+            list(RateCounter.objects.values_list("count", flat=True))) == (0, 0, 0, [1])
+
+
+def test_one_accepted_request_is_one_transaction_of_writes(client, places_key, django_assert_num_queries):
+    Open311Client.objects.update(rate_per_second=10)
+    _client, full = places_key
+    # key; category; the group's candidates; then one transaction (a savepoint here, inside the test's
+    # own transaction): the key's count, the report, its audit row, its event (and on PostgreSQL its NOTIFY);
+    # the commune for the notice
+    with django_assert_num_queries(10 + (connection.vendor == "postgresql")):
+        response = _post(client, full)
+    assert (response.status_code, Report.objects.count()) == (201, 1)
+
+
+@pytest.mark.parametrize(("method", "path", "lane"), [
+    ("POST", "/open311/v2/requests.json", "intake"), ("POST", "/open311/v2/requests.xml", "intake"),
+    ("POST", "/reports/new/", "intake"), ("GET", "/reports/new/", "pages"), ("GET", "/open311/v2/requests.json", "pages"),
+    ("GET", "/live/", "streams"), ("GET", "/reports/follow/abc/live/", "streams"), ("GET", "/healthz", "pages"),
+])
+def test_requests_take_their_lane(method, path, lane):
+    assert asgi.lane({"type": "http", "method": method, "path": path}) is getattr(asgi, lane)
