@@ -63,6 +63,15 @@ def world(db) -> World:
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _notify_thread_ends_before_the_test_database(django_db_setup):
+    """The NOTIFY thread keeps a connection to the test database; close it before the database is dropped."""
+    yield
+    from binhan.core import events
+
+    events._waker.stop()
+
+
 @pytest.fixture(autouse=True)
 def _english():
     """Tests read English messages; the default language (Vietnamese) is tested explicitly."""

@@ -117,12 +117,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("BINHAN_TEST_SQLITE_NAME") or None}
-# Requests run on a fixed pool of threads in each server process (see asgi.py), so a thread
-# keeps its connection between requests instead of opening one per request. PostgreSQL goes
-# through psycopg's pool instead (Django refuses persistent connections with a pool). Tests keep
-# Django's default of one connection per request.
+# Requests run on fixed threads in each server process (see asgi.py), so a thread keeps its
+# connection between requests instead of opening one per request; live streams close theirs
+# (core.live.run_db). BINHAN_DB_POOL=1 uses psycopg's pool on PostgreSQL instead (measured
+# slower here: docs/performance.md). Tests keep Django's default of one connection per request.
 if not TESTING:
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("BINHAN_DB_POOL", True):
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("BINHAN_DB_POOL"):
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": 2, "max_size": int(os.environ.get("BINHAN_DB_POOL_SIZE", "20")), "timeout": 10,
         }
@@ -164,7 +164,7 @@ FORMAT_MODULE_PATH = ["binhan.formats"]
 
 # --- Static files, served by WhiteNoise from the ASGI server itself ---
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("BINHAN_STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("BINHAN_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {

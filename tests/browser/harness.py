@@ -7,6 +7,7 @@ Debian's chromium (never a downloaded browser).
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
@@ -15,6 +16,8 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -35,6 +38,28 @@ CSP_VIOLATION = re.compile(r"Content[- ]Security[- ]Policy", re.IGNORECASE)
 # Settings the server must not inherit from the test run: it has its own database, cache and events.
 _INHERITED_SETTINGS = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "DEBUG",
                        "EMAIL_BACKEND", "PYTEST_CURRENT_TEST")
+
+
+_collected: dict[str, Path] = {}
+_collecting = threading.Lock()
+
+
+def collected_static(environ: dict[str, str]) -> Path:
+    """Static files collected once per test run and shared by every server it starts.
+
+    Collecting (hashing and compressing the API docs' large bundles) takes 10–30 s of CPU;
+    each browser test starting a server of its own with a fresh copy ran into its start timeout
+    on a busy machine.
+    """
+    with _collecting:
+        if "root" not in _collected:
+            root = Path(tempfile.mkdtemp(prefix="binhan-static-"))
+            env = {**environ, "BINHAN_STATIC_ROOT": str(root)}
+            subprocess.run([sys.executable, "-m", "binhan", "collectstatic", "--noinput", "-v0"],  # noqa: S603
+                           env=env, cwd=REPO_ROOT, check=True, capture_output=True, timeout=600)
+            _collected["root"] = root
+            atexit.register(shutil.rmtree, root, True)
+        return _collected["root"]
 
 
 def find_chromium() -> str | None:
@@ -134,9 +159,10 @@ class LiveServer:
 
     def start(self, timeout: float = 30) -> LiveServer:
         self.binhan("migrate", "--noinput")
+        self.env["BINHAN_STATIC_ROOT"] = str(collected_static(self.env))
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "binhan", "serve", "--no-worker", "--workers", "1",
+            [sys.executable, "-m", "binhan", "serve", "--no-worker", "--no-collectstatic", "--workers", "1",
              "--host", "127.0.0.1", "--port", str(self.port)],
             env=self.env, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )

@@ -2,7 +2,7 @@
 
 `publish` writes an OutboxEvent in the caller's transaction; subscribers registered with
 `subscribe` run after commit, and never if it rolls back. Live pages read the outbox
-through `core.live`; on PostgreSQL a NOTIFY (sent only if the transaction commits) and,
+through `core.live`; on PostgreSQL a NOTIFY (sent after the transaction commits) and,
 when REDIS_URL is set, a Redis message wake the server processes up at once.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import timedelta
@@ -52,10 +53,6 @@ def unsubscribe(name: str, func: Subscriber) -> None:
 def publish(name: str, *, unit_path: str = "", **payload: Any) -> OutboxEvent:
     """Record an event in the current transaction; wake listeners and run subscribers after commit."""
     event = rows.insert(OutboxEvent(name=name, unit_path=unit_path, payload=payload))
-    if connection.vendor == "postgresql":
-        # NOTIFY inside the transaction is delivered only if it commits.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_notify(%s, %s)", [PG_CHANNEL, str(event.pk)])
     transaction.on_commit(lambda: _after_commit(event), robust=True)
     return event
 
@@ -65,6 +62,8 @@ publish_on_commit = publish
 
 
 def _after_commit(event: OutboxEvent) -> None:
+    if connection.vendor == "postgresql":
+        _waker.wake(event.pk)
     if settings.REDIS_URL:
         try:
             _redis_client(settings.REDIS_URL).publish(REDIS_CHANNEL, str(event.pk))
@@ -77,6 +76,86 @@ def _after_commit(event: OutboxEvent) -> None:
             # One failing subscriber must not hide the event from the others.
             logger.exception("Subscriber %s failed on event %s", func, event.pk)
 
+
+def own_connection_params() -> dict[str, Any]:
+    """Parameters for a psycopg connection of our own (LISTEN, NOTIFY), from Django's settings."""
+    params = connection.get_connection_params()
+    # Django's cursor class, adapters and pool do not belong on a connection of our own.
+    for name in ("cursor_factory", "context", "pool"):
+        params.pop(name, None)
+    return params
+
+
+class _Waker:
+    """Sends the NOTIFY that wakes the server processes' live tails, after commit, from a thread of its own.
+
+    A NOTIFY inside a transaction makes PostgreSQL take a lock that serialises commits and their
+    WAL flushes, so writers cannot share a flush: measured on this machine, 1,877 commits a second
+    from 2 processes without a NOTIFY, 783 with one. Here a process sends one NOTIFY for the events
+    its transactions committed in the last few milliseconds, carrying the highest id, outside any
+    transaction. A lost NOTIFY only delays a live page until its next poll.
+    """
+
+    COALESCE_SECONDS = 0.005
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._latest: int | None = None
+        self._pending = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._params: dict[str, Any] = {}
+        self._stopping = False
+
+    def wake(self, event_id: int) -> None:
+        with self._lock:
+            self._latest = max(self._latest or 0, event_id)
+            if self._thread is None or not self._thread.is_alive():
+                self._params = own_connection_params()
+                self._thread = threading.Thread(target=self._run, name="binhan-notify", daemon=True)
+                self._thread.start()
+        self._pending.set()
+
+    def _take(self) -> int | None:
+        with self._lock:
+            latest, self._latest = self._latest, None
+        return latest
+
+    def _run(self) -> None:
+        import psycopg
+
+        conn = None
+        while True:
+            self._pending.wait()
+            if self._stopping:
+                if conn is not None:
+                    conn.close()
+                return
+            time.sleep(self.COALESCE_SECONDS)
+            self._pending.clear()
+            latest = self._take()
+            if latest is None:
+                continue
+            try:
+                if conn is None or conn.closed:
+                    conn = psycopg.connect(**self._params, autocommit=True, connect_timeout=5)
+                conn.execute("SELECT pg_notify(%s, %s)", [PG_CHANNEL, str(latest)])
+            except Exception:  # the outbox row is the truth; listeners also poll
+                logger.warning("Could not send NOTIFY for outbox event %s", latest, exc_info=True)
+                conn = None
+
+
+    def stop(self) -> None:
+        """Close the thread's connection and end it (before a test database is dropped)."""
+        thread = self._thread
+        if thread is None:
+            return
+        self._stopping = True
+        self._pending.set()
+        thread.join(timeout=5)
+        self._thread, self._stopping = None, False
+
+
+_waker = _Waker()
 
 _redis_clients: dict[str, Any] = {}
 _redis_lock = threading.Lock()

@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
-from binhan.core import paths, scoping
+from binhan.core import events, paths, scoping
 from binhan.core.events import PG_CHANNEL, REDIS_CHANNEL
 from binhan.core.models import OutboxEvent
 
@@ -80,11 +80,7 @@ def _close_connection() -> None:
 
 def _listen_params() -> dict[str, Any]:
     """Connection parameters for a psycopg connection of our own, from Django's settings."""
-    params = connection.get_connection_params()
-    # Django's sync cursor class and adapters do not belong on an async LISTEN connection.
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    return params
+    return events.own_connection_params()
 
 
 class Listener:
@@ -314,6 +310,22 @@ def _parse_last_id(request: HttpRequest) -> int | None:
         return None
 
 
+async def run_db(func: Callable[..., T], *args: Any) -> T:
+    """Run database work for a stream on a thread, then close that thread's connection.
+
+    A stream stays open for hours; the connection its request opened would stay open with it
+    (one per listening browser) until the stream ends. Every stream view reads through this.
+    """
+
+    def closing() -> T:
+        try:
+            return func(*args)
+        finally:
+            connection.close()
+
+    return await sync_to_async(closing)()
+
+
 def _load_viewer(request: HttpRequest):
     """The user behind the session, or behind an API token sent as `Authorization: Bearer …`."""
     header = request.headers.get("Authorization", "")
@@ -330,7 +342,7 @@ def _load_viewer(request: HttpRequest):
 
 async def stream(request: HttpRequest) -> HttpResponse:
     """GET /live/?topics=household,unit — server-sent events of the viewer's units."""
-    user, prefixes = await sync_to_async(_load_viewer)(request)
+    user, prefixes = await run_db(_load_viewer, request)
     if user is None:
         return HttpResponse(_("Sign in to receive live updates."), status=401, content_type="text/plain")
     topics = tuple(t.strip() + "." for t in request.GET.get("topics", "").split(",") if t.strip())
@@ -372,7 +384,7 @@ async def stream_response(request: HttpRequest, allowed: Callable[[OutboxEvent],
                 # Replay what the client missed from the outbox; the overlap with the queue is skipped.
                 after = last_id
                 while True:
-                    page = await sync_to_async(_replay_page)(after)
+                    page = await run_db(_replay_page, after)
                     for event in page:
                         after = event.id
                         if event.id > horizon:

@@ -154,9 +154,7 @@ def _reporter_page(request, report: Report, form, *, live_url: str) -> HttpRespo
 
 async def follow_live(request: HttpRequest, code: str) -> HttpResponse:
     """Live changes of one report for its reporter: status and public notes only, never internal ones."""
-    from asgiref.sync import sync_to_async
-
-    report = await sync_to_async(selectors.report_for_followup)(code)
+    report = await live.run_db(selectors.report_for_followup, code)
     if report is None:
         return HttpResponse(status=404)
     report_id = report.pk
