@@ -321,7 +321,8 @@ async def run_db(func: Callable[..., T], *args: Any) -> T:
         try:
             return func(*args)
         finally:
-            connection.close()
+            if not connection.in_atomic_block:  # never inside a caller's transaction (a test's, say)
+                connection.close()
 
     return await sync_to_async(closing)()
 
