@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "binhan.geo",
     "binhan.accounts",
     "binhan.reports",
+    "binhan.community",
     "binhan.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -11,9 +11,10 @@ from django.utils import timezone
 from binhan.accounts.models import User
 from binhan.accounts.roles import Role
 from binhan.core.models import AuditEvent
-from binhan.geo.models import AdministrativeUnit, Household, Level
+from binhan.geo.models import AdministrativeUnit, Level
 from binhan.reports import demo as reports_demo
 from binhan.reports.models import OPEN_STATUSES, Priority, Report, Status, Update
+from tests.demo_data import remove_demo_data
 from tests.factories import make_report
 
 pytestmark = pytest.mark.django_db
@@ -30,14 +31,6 @@ def fixed_now(monkeypatch):
 
 def demo(size: str = "tiny", seed: int = 1) -> None:
     call_command("demo", "--size", size, "--seed", str(seed), stdout=io.StringIO())
-
-
-def remove_demo_data() -> None:
-    Update.objects.all().delete()
-    Report.objects.all().delete()
-    User.objects.filter(is_demo=True).delete()
-    Household.objects.all().delete()
-    AdministrativeUnit.objects.filter(level=Level.GROUP).delete()
 
 
 def snapshot() -> list[tuple]:

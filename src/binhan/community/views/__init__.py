@@ -1,0 +1,1 @@
+"""Pages of the community register, by subject. Thin: parse, call a service or selector, render."""

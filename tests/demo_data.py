@@ -1,0 +1,37 @@
+"""Deleting a demo's data so a test can generate it again: each domain's rows before the groups
+and users they point at (they protect them)."""
+
+from binhan.accounts.models import User
+from binhan.geo.models import AdministrativeUnit, Household, Level
+
+
+def remove_demo_data() -> None:
+    remove_community_data()
+    from binhan.reports.models import Report, Update
+
+    Update.objects.all().delete()
+    Report.objects.all().delete()
+    User.objects.filter(is_demo=True).delete()
+    Household.objects.all().delete()
+    AdministrativeUnit.objects.filter(level=Level.GROUP).delete()
+
+
+def remove_community_data() -> None:
+    from binhan.community.models import (
+        Commendation,
+        DutyShift,
+        PatrolLog,
+        SecurityTeam,
+        SelfManagementModel,
+        TeamMember,
+        TeamRating,
+    )
+
+    Commendation.objects.all().delete()
+    PatrolLog.objects.all().delete()
+    DutyShift.objects.all().delete()
+    TeamRating.objects.all().delete()
+    TeamMember.objects.all().delete()
+    SecurityTeam.objects.all().delete()  # its areas go with it
+    SelfManagementModel.objects.update(replicated_from=None)
+    SelfManagementModel.objects.all().delete()  # sites, teams, members, funding, ratings, files go with it
