@@ -66,8 +66,10 @@ def ensure_wrk() -> str:
 
 
 def server_environ(database_url: str, log_level: str, redis_url: str = "") -> dict[str, str]:
+    # The server's own settings, except the lane sizes, which a run may vary (docs/operations.md).
     env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("BINHAN_", "DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY"))}
+           if key in ("BINHAN_INTAKE_THREADS", "BINHAN_THREADS")
+           or not key.startswith(("BINHAN_", "DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY"))}
     env.update(BINHAN_DEMO="1", BINHAN_TESTING="0", BINHAN_VAR_DIR=str(BENCH_DIR), DATABASE_URL=database_url,
                DJANGO_SETTINGS_MODULE="binhan.settings", LOG_LEVEL=log_level, PYTHONUNBUFFERED="1")
     if redis_url:

@@ -28,7 +28,7 @@ INTAKE_PATHS = ("/open311/v2/requests", "/reports/new/")
 
 _django = get_wsgi_application()
 streams = get_asgi_application()
-intake = WSGIMiddleware(_django, workers=1)
+intake = WSGIMiddleware(_django, workers=int(os.environ.get("BINHAN_INTAKE_THREADS", "1")))
 pages = WSGIMiddleware(_django, workers=THREADS)
 
 

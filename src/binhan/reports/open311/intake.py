@@ -18,11 +18,12 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import connection
+from django.db import connection, transaction
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binhan.core import ratelimit
 from binhan.core.exceptions import ServiceError
 from binhan.geo.models import AdministrativeUnit, Level
 from binhan.reports import locate, services
@@ -233,6 +234,24 @@ def request_prepare(*, client: Open311Client, intake: Intake) -> services.Prepar
     if extra:
         report.answers = {**report.answers, **extra}
     return prepared
+
+
+def count_and_store(*, client: Open311Client,
+                    prepared: services.PreparedReport | None) -> services.NewReport | None:
+    """Count the request against the key's rate, then store the report when there is one.
+
+    SQLite writes one transaction at a time, so the count rides in the report's transaction.
+    PostgreSQL counts first, in a statement of its own on an unlogged table: inside the report's
+    transaction the counter's row would stay locked until that commit reached the disk, and the
+    key's other requests would queue behind it instead of sharing a flush.
+    """
+    rate = f"{client.rate_per_second}/s"
+    if connection.vendor == "postgresql":
+        ratelimit.hit(f"open311-key:{client.key_id}", rate)
+        return services.report_store(prepared) if prepared is not None else None
+    with serialised_writes(), transaction.atomic():
+        ratelimit.hit(f"open311-key:{client.key_id}", rate)
+        return services.report_store(prepared) if prepared is not None else None
 
 
 def request_create(*, client: Open311Client, intake: Intake) -> services.NewReport:

@@ -7,7 +7,6 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -17,7 +16,6 @@ from binhan.core import ratelimit
 from binhan.core.audit import client_ip
 from binhan.core.exceptions import ServiceError
 from binhan.geo.models import AdministrativeUnit, Level
-from binhan.reports import services
 from binhan.reports.open311 import intake, keys, records, render
 
 MAX_DAYS = 90
@@ -207,11 +205,9 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             problems = [str(error.message)]
         except ValidationError as error:
             problems = error.messages
-    # Everything was checked above; the key's count and the report share one short transaction
-    # (a refused count stores nothing, and a refused report is still counted).
-    with intake.serialised_writes(), transaction.atomic():
-        ratelimit.hit(f"open311-key:{client.key_id}", f"{client.rate_per_second}/s")
-        new = services.report_store(prepared) if prepared is not None else None
+    # Everything was checked above: count the key's request, then store (a refused count stores
+    # nothing, and a refused report is still counted).
+    new = intake.count_and_store(client=client, prepared=prepared)
     if new is None:
         return render.errors(fmt, 400, *problems)
     record = {"service_request_id": new.report.reference, "service_notice": intake.service_notice(new.report)}
