@@ -6,6 +6,7 @@ from binhan.geo.models import AdministrativeUnit, Household, Level
 
 
 def remove_demo_data() -> None:
+    remove_alerts_data()
     remove_community_data()
     from binhan.reports.models import Report, Update
 
@@ -35,3 +36,23 @@ def remove_community_data() -> None:
     SecurityTeam.objects.all().delete()  # its areas go with it
     SelfManagementModel.objects.update(replicated_from=None)
     SelfManagementModel.objects.all().delete()  # sites, teams, members, funding, ratings, files go with it
+
+
+def remove_alerts_data() -> None:
+    from binhan.alerts.models import (
+        Acknowledgement,
+        Alert,
+        Article,
+        Campaign,
+        Delivery,
+        PollVote,
+        PushSubscription,
+        Reply,
+        Subscription,
+    )
+
+    for model in (Delivery, Acknowledgement, PollVote, Reply, PushSubscription, Subscription):
+        model.objects.all().delete()
+    Alert.objects.all().delete()  # texts and targets go with it
+    Campaign.objects.all().delete()
+    Article.objects.all().delete()

@@ -77,12 +77,14 @@ def rate_limited(request, exc: RateLimited):
 
 
 def _register_routers() -> None:
+    from binhan.alerts.api import router as alerts_router
     from binhan.community.api import router as community_router
     from binhan.geo.api import router as geo_router
     from binhan.reports.api import router as reports_router
 
     api.add_router("/", geo_router)
     api.add_router("/", reports_router)
+    api.add_router("/", alerts_router)
     api.add_router("/", community_router)
 
 

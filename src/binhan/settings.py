@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "binhan.geo",
     "binhan.accounts",
     "binhan.reports",
+    "binhan.alerts",
     "binhan.community",
     "binhan.demo",
     "django.contrib.admin",
@@ -257,3 +258,15 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 BINHAN_SITE_NAME = _("Bình An")
+
+# --- Alerts (binhan.alerts): approval, channels, SMS gateway, Web Push keys ---
+# Alerts at or above this severity need a second person's approval ("" = never; e.g. "severe").
+BINHAN_ALERTS_APPROVAL_SEVERITY = os.environ.get("BINHAN_ALERTS_APPROVAL_SEVERITY", "")
+BINHAN_ALERTS_FANOUT_GROUPS = int(os.environ.get("BINHAN_ALERTS_FANOUT_GROUPS", "500"))
+BINHAN_SITE_URL = os.environ.get("BINHAN_SITE_URL", "")  # absolute links in emails and SMS
+BINHAN_SMS_BACKEND = os.environ.get("BINHAN_SMS_BACKEND", "locmem" if TESTING else "file")
+BINHAN_SMS_URL = os.environ.get("BINHAN_SMS_URL", "")
+BINHAN_SMS_TOKEN = os.environ.get("BINHAN_SMS_TOKEN", "")
+BINHAN_VAPID_PUBLIC_KEY = os.environ.get("BINHAN_VAPID_PUBLIC_KEY", "")
+BINHAN_VAPID_PRIVATE_KEY = os.environ.get("BINHAN_VAPID_PRIVATE_KEY", "")
+BINHAN_VAPID_SUBJECT = os.environ.get("BINHAN_VAPID_SUBJECT", "")

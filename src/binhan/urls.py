@@ -11,6 +11,7 @@ urlpatterns = [
     path("reports/map/", include("binhan.reports.map_urls")),
     path("reports/export/", include("binhan.reports.export_urls")),
     path("reports/", include("binhan.reports.urls")),
+    path("alerts/", include("binhan.alerts.urls")),
     path("community/", include("binhan.community.urls")),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("api/v1/", api.urls),
