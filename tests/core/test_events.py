@@ -171,3 +171,15 @@ def test_an_unreachable_redis_loses_nothing(db, settings, received, django_captu
     assert rows() == [(event.pk, "household.created", "/VN/", {})]
     assert received == [("household.created", event.pk), ("*", event.pk)]
     assert f"Could not publish outbox event {event.pk} to Redis" in caplog.messages
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="NOTIFY exists on PostgreSQL only")
+def test_stopping_the_notify_thread_sends_what_is_pending_first(transactional_db):
+    # What runs at exit: a command that published must not leave before its NOTIFY.
+    with psycopg.connect(**live._listen_params(), autocommit=True) as listening:
+        listening.execute(f"LISTEN {events.PG_CHANNEL}")
+        events._waker.wake(987654)
+        events._waker.stop()
+        notices = list(listening.notifies(timeout=5, stop_after=1))
+
+    assert [notice.payload for notice in notices] == ["987654"]

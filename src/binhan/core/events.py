@@ -8,6 +8,7 @@ when REDIS_URL is set, a Redis message wake the server processes up at once.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 import time
@@ -105,6 +106,7 @@ class _Waker:
         self._thread: threading.Thread | None = None
         self._params: dict[str, Any] = {}
         self._stopping = False
+        self._at_exit = False
 
     def wake(self, event_id: int) -> None:
         with self._lock:
@@ -113,6 +115,10 @@ class _Waker:
                 self._params = own_connection_params()
                 self._thread = threading.Thread(target=self._run, name="binhan-notify", daemon=True)
                 self._thread.start()
+                if not self._at_exit:
+                    # A short-lived process (a command) must not exit before its last NOTIFY.
+                    atexit.register(self.stop)
+                    self._at_exit = True
         self._pending.set()
 
     def _take(self) -> int | None:
@@ -126,26 +132,26 @@ class _Waker:
         conn = None
         while True:
             self._pending.wait()
+            if not self._stopping:
+                time.sleep(self.COALESCE_SECONDS)
+            self._pending.clear()
+            latest = self._take()
+            if latest is not None:
+                try:
+                    if conn is None or conn.closed:
+                        conn = psycopg.connect(**self._params, autocommit=True, connect_timeout=5)
+                    conn.execute("SELECT pg_notify(%s, %s)", [PG_CHANNEL, str(latest)])
+                except Exception:  # the outbox row is the truth; listeners also poll
+                    logger.warning("Could not send NOTIFY for outbox event %s", latest, exc_info=True)
+                    conn = None
             if self._stopping:
                 if conn is not None:
                     conn.close()
                 return
-            time.sleep(self.COALESCE_SECONDS)
-            self._pending.clear()
-            latest = self._take()
-            if latest is None:
-                continue
-            try:
-                if conn is None or conn.closed:
-                    conn = psycopg.connect(**self._params, autocommit=True, connect_timeout=5)
-                conn.execute("SELECT pg_notify(%s, %s)", [PG_CHANNEL, str(latest)])
-            except Exception:  # the outbox row is the truth; listeners also poll
-                logger.warning("Could not send NOTIFY for outbox event %s", latest, exc_info=True)
-                conn = None
-
 
     def stop(self) -> None:
-        """Close the thread's connection and end it (before a test database is dropped)."""
+        """Send what is pending, close the thread's connection and end it (at exit, or before a test
+        database is dropped)."""
         thread = self._thread
         if thread is None:
             return
