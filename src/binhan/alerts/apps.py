@@ -9,3 +9,7 @@ class AlertsConfig(AppConfig):
 
     def ready(self) -> None:
         from binhan.alerts import tasks  # noqa: F401  (register the periodic tasks)
+        from binhan.alerts.selectors import alert_for_report_origin
+        from binhan.reports import origins
+
+        origins.register("alert", alert_for_report_origin)

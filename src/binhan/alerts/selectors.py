@@ -182,6 +182,21 @@ def inbox_alert(*, user, pk: int) -> Alert:
     return alert
 
 
+def alert_for_report_origin(user, pk: int) -> str | None:
+    """The alert's title when `user` received it, so a report can be started from it (reports.origins)."""
+    alert = inbox(user=user).filter(pk=pk).first()
+    return alert.text().title if alert is not None else None
+
+
+def reports_from_alert(*, viewer, alert: Alert):
+    """Reports residents started from this alert, those the viewer may handle (through the scoping door)."""
+    from binhan.reports.models import Report
+    from binhan.reports.roles import HANDLER_ROLES
+
+    return scoping.visible(Report.objects.filter(origin=f"alert:{alert.pk}"), viewer, roles=HANDLER_ROLES).select_related(
+        "category").order_by("-created_at", "-id")
+
+
 def acknowledged(*, user, alert: Alert) -> bool:
     query = Q(user=user, household__isnull=True)
     if user.household_id:

@@ -119,6 +119,7 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "replies": replies, "answer_form": AnswerForm(), "cancel_form": CancelForm(),
         "needs_approval": services.needs_approval(alert), "texts": list(alert.texts.all()),
         "targets": list(alert.targets.select_related("unit")),
+        "reports_from_alert": list(selectors.reports_from_alert(viewer=request.user, alert=alert)[:50]),
     })
 
 

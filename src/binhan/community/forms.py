@@ -272,3 +272,57 @@ class CommendationFilterForm(forms.Form):
                                 required=False)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100)
     unit = UnitCodeField(label=_("Unit code"), required=False, help_text="")
+
+
+# --- edit pages ---
+
+
+class ModelEditForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    model_type = forms.ModelChoiceField(label=_("Type"), queryset=ModelType.objects.filter(is_active=True),
+                                        empty_label=None)
+    started_on = NotFutureDateField(label=_("Start date"), required=False, widget=DATE)
+    description = forms.CharField(label=_("Description"), max_length=4000, required=False, widget=TEXTAREA)
+
+
+class TeamEditForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    established_on = NotFutureDateField(label=_("Established on"), widget=DATE)
+    decision_number = forms.CharField(label=_("Decision number"), max_length=60, required=False)
+    decision_date = NotFutureDateField(label=_("Decision date"), required=False, widget=DATE)
+
+
+class TeamDissolveForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=TEXTAREA)
+
+
+# Personal data are never put in the edit form: these start empty and only a value typed in replaces the record's.
+PERSONAL_FIELDS = ("date_of_birth", "phone", "address")
+KEEP = _("Leave empty to keep the current value (it is not shown here).")
+
+
+class MemberEditForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    position = forms.ChoiceField(label=_("Position"), choices=Position.choices)
+    education = forms.ChoiceField(label=_("Education level"), choices=Education.choices)
+    remote_area = forms.BooleanField(label=_("Remote area (primary education is enough)"), required=False)
+    resident_since = forms.DateField(label=_("Living here since"), widget=DATE)
+    joined_on = NotFutureDateField(label=_("Joined on"), widget=DATE)
+    chairman_consent = forms.CharField(label=_("Chairman's consent (over 70)"), max_length=200, required=False,
+                                       help_text=_("The number and date of the commune chairman's consent."))
+    decision_number = forms.CharField(label=_("Appointment decision number"), max_length=60, required=False)
+    decision_date = NotFutureDateField(label=_("Appointment decision date"), required=False, widget=DATE)
+    decided_by = forms.CharField(label=_("Appointed by"), max_length=150, required=False)
+    allowance = forms.IntegerField(label=_("Monthly allowance (VND)"), min_value=0, max_value=100_000_000)
+    date_of_birth = forms.DateField(label=_("New date of birth"), required=False, widget=DATE, help_text=KEEP)
+    phone = forms.CharField(label=_("New phone"), max_length=20, required=False, help_text=KEEP)
+    address = forms.CharField(label=_("New address"), max_length=255, required=False, help_text=KEEP)
+
+    def __init__(self, *args, member: TeamMember, **kwargs):
+        initial = {name: getattr(member, name) for name in self.base_fields if name not in PERSONAL_FIELDS}
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def changes(self) -> dict:
+        """Only what was changed, so that an unchanged record is not checked or audited again."""
+        return {name: self.cleaned_data[name] for name in self.changed_data
+                if name not in PERSONAL_FIELDS or self.cleaned_data[name] not in ("", None)}

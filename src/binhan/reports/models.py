@@ -162,6 +162,8 @@ class Report(models.Model):
     followup_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     open311_client = models.ForeignKey("reports.Open311Client", null=True, blank=True, on_delete=models.SET_NULL,
                                        related_name="reports")
+    # What the resident was reading when they reported, as "kind:id" (e.g. "alert:12"); see reports.origins.
+    origin = models.CharField(_("reported from"), max_length=40, blank=True, default="", db_default="", db_index=True)
 
     scope_path_field = "unit_path"
     personal_fields = ("reporter_name", "reporter_phone", "reporter_email")

@@ -141,6 +141,7 @@ def report_prepare(
     lat: float | None = None, lon: float | None = None, address: str = "", answers: dict | None = None,
     photos: list | tuple = (), video=None, reporter=None, reporter_name: str = "", reporter_phone: str = "",
     reporter_email: str = "", anonymous: bool = False, source: str = Source.WEB, open311_client=None,
+    origin: str = "",
 ) -> PreparedReport:
     """Check a new report and everything it needs, without writing: raises ServiceError."""
     if not category.is_active:
@@ -178,6 +179,7 @@ def report_prepare(
         due_at=now + timedelta(minutes=category.target_for(priority)), is_anonymous=anonymous,
         reporter=reporter, reporter_name=reporter_name, reporter_phone=reporter_phone,
         reporter_email=reporter_email, followup_hash=code_hash, open311_client=open311_client,
+        origin=origin[:40],
     )
     # The foreign keys were loaded above; full_clean would fetch each of them again.
     report.full_clean(exclude=["unit_path", "followup_hash", "category", "unit", "open311_client", "reporter",

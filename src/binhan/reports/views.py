@@ -19,7 +19,7 @@ from binhan.accounts.models import User
 from binhan.core import audit, live, paths, ratelimit, scoping
 from binhan.core.exceptions import ServiceError
 from binhan.geo.models import AdministrativeUnit, Level
-from binhan.reports import selectors, services
+from binhan.reports import origins, selectors, services
 from binhan.reports.forms import (
     AssignForm,
     MergeForm,
@@ -58,6 +58,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     """A resident tells the police what happened: named (signed in, or name and phone) or anonymously."""
     form = ReportForm(request.POST or None, request.FILES or None)
     signed_in = request.user.is_authenticated
+    origin, origin_title = origins.checked(request.user, request.POST.get("origin") or request.GET.get("origin"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -68,6 +69,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 video=data.get("video"), reporter=request.user if signed_in else None,
                 reporter_name=data.get("reporter_name", ""), reporter_phone=data.get("reporter_phone", ""),
                 reporter_email=data.get("reporter_email", ""), anonymous=data.get("anonymous", False),
+                origin=origin,
             )
         except ServiceError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -88,6 +90,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         "form": form, "categories": categories, "chosen_category": chosen_category,
         "answers": _answers_from(request, chosen_category) if form.is_bound else {},
         "chosen_group": chosen_group, "signed_in": signed_in, "tile_url": settings.BINHAN_TILE_URL,
+        "origin": origin, "origin_title": origin_title,
     }, status=400 if form.is_bound and form.errors else 200)
 
 
