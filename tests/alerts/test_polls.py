@@ -62,3 +62,19 @@ def test_vote_through_the_page_and_the_api(people, send_alert, login, client, to
     assert client.post(reverse("alerts:vote", args=[alert.pk]), {"option": "perhaps"}).status_code == 303
     results = client.get(f"/api/v1/alerts/{alert.pk}/poll", **token_for(people.police_a)).json()
     assert results == [{"code": "yes", "label": "Yes", "count": 0}, {"code": "no", "label": "No", "count": 1}]
+
+
+def test_figures_per_group_count_answers_and_replies_within_the_viewers_units(people, send_alert, login, client):
+    alert = send_alert(people.province_leader, [people.commune_a, people.commune_b], poll_kind="yesno")
+    services.poll_vote(user=people.resident_a, alert=alert, option="no")
+    services.poll_vote(user=people.neighbour, alert=alert, option="yes")
+    services.poll_vote(user=people.resident_b, alert=alert, option="yes")
+    services.reply_create(user=people.resident_a, alert=alert, body="Nhà tôi đã khóa cổng.")
+    rows = {row["unit"].pk: row for row in selectors.tally_by_group(viewer=people.province_leader, alert=alert)}
+    assert ((rows[people.group_a.pk]["answers"], rows[people.group_a.pk]["replies"]),
+            (rows[people.group_b.pk]["answers"], rows[people.group_b.pk]["replies"])) == (([1, 1], 1), ([1, 0], 0))
+    commune_a = selectors.tally_by_group(viewer=people.police_a, alert=alert)
+    assert [row["unit"].pk for row in commune_a] == [people.group_a.pk]
+    login(people.police_a)
+    page = client.get(reverse("alerts:groups", args=[alert.pk])).content.decode()
+    assert ("Answered “Yes”" in page, "Answered “No”" in page) == (True, True)

@@ -121,19 +121,32 @@ def my_vote(*, user, alert: Alert) -> str | None:
 
 
 def tally_by_group(*, viewer, alert: Alert, limit: int = 200) -> list[dict]:
-    """Recipients, read and acknowledged per residential group, within the viewer's units."""
+    """Recipients, read, acknowledged, residents' replies and poll answers per residential group,
+    within the viewer's units."""
     prefixes = scoping.scope_paths(viewer)
     deliveries = Delivery.objects.filter(alert=alert, channel=Channel.INAPP)
     acks = Acknowledgement.objects.filter(alert=alert)
+    votes = PollVote.objects.filter(alert=alert)
+    replies = Reply.objects.filter(alert=alert, is_staff=False)
     if prefixes is not scoping.EVERYTHING:
         deliveries = deliveries.filter(paths.under_any("unit__path", prefixes))
-        acks = scoping.visible(acks, viewer)
+        acks, votes, replies = (scoping.visible(acks, viewer), scoping.visible(votes, viewer),
+                                scoping.visible(replies, viewer))
     rows = list(deliveries.order_by().values("unit_id").annotate(
         recipients=Count("id"), read=Count("id", filter=Q(status=DeliveryStatus.READ)))
         .order_by("-recipients")[:limit])
     acked = dict(acks.order_by().values_list("unit_id").annotate(n=Count("id")))
+    replied = dict(replies.order_by().values_list("unit_id").annotate(n=Count("id")))
+    answers: dict[int, dict[str, int]] = {}
+    for unit_id, option, count in votes.order_by().values_list("unit_id", "option").annotate(n=Count("id")):
+        answers.setdefault(unit_id, {})[option] = count
     names = AdministrativeUnit.objects.in_bulk([row["unit_id"] for row in rows])
-    return [{**row, "unit": names.get(row["unit_id"]), "acknowledged": acked.get(row["unit_id"], 0)} for row in rows]
+    from binhan.alerts.services import poll_choices
+
+    codes = [code for code, _label in poll_choices(alert)]
+    return [{**row, "unit": names.get(row["unit_id"]), "acknowledged": acked.get(row["unit_id"], 0),
+             "replies": replied.get(row["unit_id"], 0),
+             "answers": [answers.get(row["unit_id"], {}).get(code, 0) for code in codes]} for row in rows]
 
 
 def staff_replies(*, viewer, alert: Alert) -> QuerySet[Reply]:

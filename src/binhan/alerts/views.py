@@ -148,7 +148,8 @@ def alert_groups(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
     alert = selectors.alert_get(viewer=request.user, pk=pk)
     return render(request, "alerts/groups.html", {
-        "alert": alert, "rows": selectors.tally_by_group(viewer=request.user, alert=alert)})
+        "alert": alert, "rows": selectors.tally_by_group(viewer=request.user, alert=alert),
+        "choices": [str(label) for _code, label in services.poll_choices(alert)]})
 
 
 @login_required
