@@ -175,7 +175,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if (DEBUG or TESTING)
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "binhan.core.storage.StaticFilesStorage"
         )
     },
 }

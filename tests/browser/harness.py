@@ -227,3 +227,16 @@ def switch_language(page, code: str) -> None:
         page.select_option("#language-select", code)
         if not has_js:
             page.click(".language-switcher button[type=submit]")
+
+
+def wait_until(page, expression: str, seconds: float = 5.0) -> None:
+    """Poll `expression` (a JavaScript arrow function) with evaluate until it is true.
+
+    Not `page.wait_for_function`: it compiles its predicate from a string inside the page at times,
+    which the page's content-security policy (no 'unsafe-eval') refuses.
+    """
+    for _ in range(int(seconds * 10)):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"still false after {seconds} s: {expression}")

@@ -9,7 +9,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.harness import artifact, sign_in
+from tests.browser.harness import artifact, sign_in, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +49,7 @@ def test_officer_sends_resident_sees_it_live_acknowledges_and_the_tally_moves(se
     phone.add_init_script(RECORD_SSE_OPEN)
     sign_in(phone, server, resident["username"], resident["password"])
     phone.goto(server.url + "/alerts/inbox/")
-    phone.wait_for_function("window.__binhanSseOpen === true", timeout=5_000)
+    wait_until(phone, "() => window.__binhanSseOpen === true")
     expect(phone.locator("#inbox .empty")).to_be_visible()
     mark(phone, "inbox")
 
@@ -70,7 +70,7 @@ def test_officer_sends_resident_sees_it_live_acknowledges_and_the_tally_moves(se
         officer_page.click("button[data-action=send]")
     assert "/alerts/" in officer_page.url
     expect(officer_page.locator("[data-status]").first).to_have_attribute("data-status", "sent")
-    officer_page.wait_for_function("window.__binhanSseOpen === true", timeout=5_000)
+    wait_until(officer_page, "() => window.__binhanSseOpen === true")
     mark(officer_page, "detail")
     delivered = officer_page.locator("#alert-tally [data-figure=delivered]")
     acknowledged = officer_page.locator("#alert-tally [data-figure=acknowledged]")

@@ -8,7 +8,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.harness import artifact, sign_in
+from tests.browser.harness import artifact, sign_in, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -16,15 +16,6 @@ RECORD_SSE_OPEN = """
 document.addEventListener("htmx:sseOpen", () => { window.__binhanSseOpen = true; });
 """
 
-
-
-def wait_for_stream(page, seconds: float = 5.0) -> None:
-    """Poll with evaluate (not wait_for_function, whose predicate the page's CSP may refuse to compile)."""
-    for _ in range(int(seconds * 10)):
-        if page.evaluate("() => window.__binhanSseOpen === true"):
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError("the event stream did not open")
 
 
 # Runs inside the server's database (binhan shell): a team for Tổ dân phố 2 with the member's account on it.
@@ -54,7 +45,7 @@ def test_member_patrols_on_a_phone_and_the_officer_sees_it_live(server, area, st
     desk.add_init_script(RECORD_SSE_OPEN)
     sign_in(desk, server, officer["username"], officer["password"])
     desk.goto(server.url + "/community/patrols/")
-    wait_for_stream(desk)
+    wait_until(desk, "() => window.__binhanSseOpen === true")
     expect(desk.locator("[data-on-patrol-count]")).to_have_text("0")
     desk.evaluate("() => { window.__binhanMarker = 'no reload'; }")
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.harness import artifact, csp_violations, sign_in, switch_language
+from tests.browser.harness import artifact, csp_violations, sign_in, switch_language, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -50,5 +50,5 @@ def test_language_switcher_works_without_javascript(server, area, staff_user, ne
 
 def test_language_button_is_hidden_when_javascript_runs(server, page):
     page.goto(server.url + "/accounts/login/")
-    page.wait_for_function("document.documentElement.classList.contains('js')")
+    wait_until(page, "() => document.documentElement.classList.contains('js')")
     assert page.locator(".language-switcher button[type=submit]").is_hidden()

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.harness import artifact, csp_violations, sign_in
+from tests.browser.harness import artifact, csp_violations, sign_in, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -69,7 +69,7 @@ def test_anonymous_report_reaches_the_live_queue_and_its_acknowledgement_reaches
     sign_in(officer_page, server, officer["username"], officer["password"])
     response = officer_page.goto(server.url + "/reports/queue/")
     sent_html["queue"] = response.text()
-    officer_page.wait_for_function("window.__binhanSseOpen === true", timeout=5_000)
+    wait_until(officer_page, "() => window.__binhanSseOpen === true")
     mark(officer_page, "queue")
     officer_navigations: list[str] = []
     officer_page.on("framenavigated",
@@ -80,7 +80,7 @@ def test_anonymous_report_reaches_the_live_queue_and_its_acknowledgement_reaches
     resident.add_init_script(RECORD_SSE_OPEN)
     response = resident.goto(server.url + "/reports/new/")
     sent_html["new"] = response.text()
-    resident.wait_for_function("document.documentElement.classList.contains('js')")
+    wait_until(resident, "() => document.documentElement.classList.contains('js')")
     # Leaflet loaded under the policy and made a map of the box.
     expect(resident.locator("#report-map.leaflet-container")).to_be_visible()
 
@@ -141,7 +141,7 @@ def test_anonymous_report_reaches_the_live_queue_and_its_acknowledgement_reaches
     sent_html["follow"] = followed.value.text()
     status = resident.locator("[data-report-status]")
     expect(status).to_have_attribute("data-report-status", "new")
-    resident.wait_for_function("window.__binhanSseOpen === true", timeout=5_000)
+    wait_until(resident, "() => window.__binhanSseOpen === true")
     mark(resident, "follow")
 
     # --- The officer opens the report and acknowledges it.

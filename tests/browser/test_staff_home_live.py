@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.harness import sign_in
+from tests.browser.harness import sign_in, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +21,7 @@ def test_households_figure_follows_a_household_added_through_the_api(server, are
     sign_in(page, server, officer["username"], officer["password"])
     households = page.locator("#area-figures [data-figure=households]")
     before = int(households.inner_text())
-    page.wait_for_function("window.__binhanSseOpen === true", timeout=5_000)
+    wait_until(page, "() => window.__binhanSseOpen === true")
 
     status, body = server.api("POST", "/api/v1/households", token=token, payload={
         "unit_id": area["unit_ids"]["7093-001"], "address": "Số 12 phố Đông Triều", "member_count": 2,
