@@ -39,6 +39,7 @@ from binhan.community.models import (
     TeamRating,
 )
 from binhan.demo import names
+from binhan.demo.bulk import BulkWriter
 from binhan.demo.registry import DemoContext, register
 from binhan.geo.models import Household
 
@@ -66,41 +67,6 @@ TYPE_WEIGHTS = {"security-cameras": 30, "self-managed-area": 20, "security-fund"
 
 def _local(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=timezone.get_default_timezone())
-
-
-class _Writer:
-    """Rows with explicit ids into one table: COPY on PostgreSQL, executemany elsewhere."""
-
-    def __init__(self, model, columns: tuple[str, ...]):
-        self.table = connection.ops.quote_name(model._meta.db_table)
-        self.columns = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in columns)
-        self.width = len(columns)
-        self.rows: list[tuple] = []
-
-    def add(self, row: tuple) -> None:
-        self.rows.append(row)
-        if len(self.rows) >= INSERT_BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.rows:
-            return
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {self.table} ({self.columns}) FROM STDIN") as copy:
-                    for row in self.rows:
-                        copy.write_row(row)
-            else:
-                placeholders = ", ".join(["%s"] * self.width)
-                cursor.executemany(f"INSERT INTO {self.table} ({self.columns}) VALUES ({placeholders})",  # noqa: S608
-                                   [tuple(_adapt(value) for value in row) for row in self.rows])
-        self.rows.clear()
-
-
-def _adapt(value):
-    if isinstance(value, datetime):
-        return connection.ops.adapt_datetimefield_value(value)
-    return value
 
 
 def _next_id(model) -> int:
@@ -204,9 +170,9 @@ def _teams(ctx: DemoContext, rng: random.Random, today: date):
 
 def _rosters_and_patrols(ctx, rng: random.Random, today: date, teams, members) -> tuple[int, int]:
     """A shift most weeks for two years (and the next two weeks), nearly all patrolled."""
-    shift_writer = _Writer(DutyShift, ("id", "team", "unit_path", "member", "kind", "starts_at", "ends_at", "place",
+    shift_writer = BulkWriter(DutyShift, ("id", "team", "unit_path", "member", "kind", "starts_at", "ends_at", "place",
                                        "swap_reason"))
-    patrol_writer = _Writer(PatrolLog, ("id", "team", "unit_path", "member", "shift", "kind", "started_at",
+    patrol_writer = BulkWriter(PatrolLog, ("id", "team", "unit_path", "member", "shift", "kind", "started_at",
                                         "ended_at", "route", "notes"))
     shift_id, patrol_id = _next_id(DutyShift), _next_id(PatrolLog)
     now = timezone.now()

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from binhan.accounts.roles import Role
 from binhan.demo import names
+from binhan.demo.bulk import BulkWriter
 from binhan.demo.registry import DemoContext, register
 from binhan.reports.models import Category, Priority, Report, Source, Status, Update
 
@@ -146,7 +147,7 @@ def generate_reports(ctx: DemoContext) -> None:
     day_weights[-1] *= (now - _utc_midnight(today)) / timedelta(days=1)  # today is not over
     per_day = _split(total, day_weights, rng)
     next_id = (Report.objects.aggregate(top=Max("id"))["top"] or 0) + 1
-    writer = _Writer(Report, COLUMNS)
+    writer = BulkWriter(Report, COLUMNS, batch=INSERT_BATCH)
     updates: list[tuple] = []
     written = 0
     with _indexes_built_after(Report):
@@ -156,9 +157,9 @@ def generate_reports(ctx: DemoContext) -> None:
             written += len(rows)
             if day >= (now - timedelta(days=3)).date():
                 updates.extend(_updates_for(rows, rng))
-            writer.add(rows)
+            writer.extend(rows)
         writer.flush()
-    _Writer(Update, UPDATE_COLUMNS).add(updates[-MAX_UPDATES:]).flush()
+    BulkWriter(Update, UPDATE_COLUMNS, batch=INSERT_BATCH).extend(updates[-MAX_UPDATES:]).flush()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), [Report, Update]):
@@ -407,38 +408,3 @@ def _indexes_built_after(model):
             cursor.execute(definition)
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-
-
-class _Writer:
-    """Rows (already as the database takes them) into one table in batches: COPY on PostgreSQL,
-    executemany elsewhere."""
-
-    def __init__(self, model, names_: tuple[str, ...]):
-        quote = connection.ops.quote_name
-        self.table = quote(model._meta.db_table)
-        self.columns = ", ".join(quote(model._meta.get_field(name).column) for name in names_)
-        self.width = len(names_)
-        self.batch: list[tuple] = []
-        self.vendor = connection.vendor
-
-    def add(self, rows: list[tuple]) -> _Writer:
-        self.batch.extend(rows)
-        if len(self.batch) >= INSERT_BATCH:
-            self.flush()
-        return self
-
-    def flush(self) -> None:
-        if not self.batch:
-            return
-        with connection.cursor() as cursor:
-            if self.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {self.table} ({self.columns}) FROM STDIN") as copy:
-                    for row in self.batch:
-                        copy.write_row(row)
-            else:
-                if self.vendor == "sqlite":
-                    cursor.execute("PRAGMA cache_size = -262144")
-                placeholders = ", ".join(["%s"] * self.width)
-                cursor.executemany(f"INSERT INTO {self.table} ({self.columns}) VALUES ({placeholders})",  # noqa: S608
-                                   self.batch)
-        self.batch.clear()
