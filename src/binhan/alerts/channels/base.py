@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 
@@ -30,7 +31,7 @@ class Outcome:
     delivered: bool = False
 
 
-class Channel:
+class Channel(ABC):
     code = ""
     # Per person (phone, email, browser) rather than the household's inbox.
     per_person = True
@@ -41,5 +42,6 @@ class Channel:
         """Whether this installation can send on this channel (keys, gateway configured)."""
         return True
 
-    def send(self, delivery, message: Message) -> Outcome:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def send(self, delivery, message: Message) -> Outcome:
+        """Hand one message over; say whether it went, failed for good, or should be retried."""
