@@ -26,23 +26,12 @@ from binhan.alerts.models import (
     Reply,
     Status,
 )
-from binhan.alerts.services import MARKUP, SENDER_ROLES
+from binhan.alerts.services import SENDER_ROLES, _clean_text
 from binhan.core import audit, events, paths, scoping
 from binhan.core.exceptions import PermissionDeniedError, ServiceError
 from binhan.geo.models import AdministrativeUnit
 
 MAX_ARTICLE_BODY = 20000
-
-
-def _text(value, *, field: str, limit: int, required: bool = False, empty_message: str = "") -> str:
-    value = str(value or "").replace("\x00", "").strip()
-    if required and not value:
-        raise ServiceError(empty_message or _("This field is required."), field=field)
-    if len(value) > limit:
-        raise ServiceError(_("Please keep it under %(limit)s characters.") % {"limit": limit}, field=field)
-    if MARKUP.search(value):
-        raise ServiceError(_("Write plain text only: remove the HTML tags or script."), field=field)
-    return value
 
 
 def _check_unit(actor, unit: AdministrativeUnit) -> None:
@@ -61,10 +50,10 @@ def _clean_article_texts(texts: dict) -> dict[str, dict[str, str]]:
         if language != "vi" and not any(text.get(k) for k in ("title", "summary", "body")):
             continue
         cleaned[language] = {
-            "title": _text(text.get("title"), field=f"title_{language}", limit=160, required=True,
+            "title": _clean_text(text.get("title"), field=f"title_{language}", limit=160, required=True,
                            empty_message=_("Give the article a title.")),
-            "summary": _text(text.get("summary"), field=f"summary_{language}", limit=300),
-            "body": _text(text.get("body"), field=f"body_{language}", limit=MAX_ARTICLE_BODY, required=True,
+            "summary": _clean_text(text.get("summary"), field=f"summary_{language}", limit=300),
+            "body": _clean_text(text.get("body"), field=f"body_{language}", limit=MAX_ARTICLE_BODY, required=True,
                           empty_message=_("Write the text of the article.")),
         }
     if "vi" not in cleaned:
@@ -147,8 +136,8 @@ def campaign_save(*, actor, unit: AdministrativeUnit, name: str, starts_on: date
                   description: str = "", campaign: Campaign | None = None) -> Campaign:
     """A campaign groups a period's alerts and results in an area."""
     _check_unit(actor, unit)
-    name = _text(name, field="name", limit=160, required=True, empty_message=_("Give the campaign a name."))
-    description = _text(description, field="description", limit=4000)
+    name = _clean_text(name, field="name", limit=160, required=True, empty_message=_("Give the campaign a name."))
+    description = _clean_text(description, field="description", limit=4000)
     if ends_on < starts_on:
         raise ServiceError(_("The campaign must end on or after the day it starts."), field="ends_on")
     if (ends_on - starts_on).days > 366:

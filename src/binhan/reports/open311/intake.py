@@ -252,8 +252,3 @@ def count_and_store(*, client: Open311Client,
     with serialised_writes(), transaction.atomic():
         ratelimit.hit(f"open311-key:{client.key_id}", rate)
         return services.report_store(prepared) if prepared is not None else None
-
-
-def request_create(*, client: Open311Client, intake: Intake) -> services.NewReport:
-    """Check and store the report; it is committed (durable) when this returns."""
-    return services.report_store(request_prepare(client=client, intake=intake))
