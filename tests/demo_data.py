@@ -6,6 +6,12 @@ from binhan.geo.models import AdministrativeUnit, Household, Level
 
 
 def remove_demo_data() -> None:
+    remove_stats_data()
+    remove_handovers_data()
+    remove_residence_data()
+    remove_cameras_data()
+    remove_firesafety_data()
+    remove_mediation_data()
     remove_alerts_data()
     remove_community_data()
     from binhan.reports.models import Report, Update
@@ -56,3 +62,27 @@ def remove_alerts_data() -> None:
     Alert.objects.all().delete()  # texts and targets go with it
     Campaign.objects.all().delete()
     Article.objects.all().delete()
+
+
+def remove_mediation_data() -> None:
+    """The mediation app's rows (filled in by the app)."""
+
+
+def remove_firesafety_data() -> None:
+    """The firesafety app's rows (filled in by the app)."""
+
+
+def remove_cameras_data() -> None:
+    """The cameras app's rows (filled in by the app)."""
+
+
+def remove_residence_data() -> None:
+    """The residence app's rows (filled in by the app)."""
+
+
+def remove_handovers_data() -> None:
+    """The handovers app's rows (filled in by the app)."""
+
+
+def remove_stats_data() -> None:
+    """The stats app's rows (filled in by the app)."""

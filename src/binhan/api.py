@@ -78,14 +78,26 @@ def rate_limited(request, exc: RateLimited):
 
 def _register_routers() -> None:
     from binhan.alerts.api import router as alerts_router
+    from binhan.cameras.api import router as cameras_router
     from binhan.community.api import router as community_router
+    from binhan.firesafety.api import router as firesafety_router
     from binhan.geo.api import router as geo_router
+    from binhan.handovers.api import router as handovers_router
+    from binhan.mediation.api import router as mediation_router
     from binhan.reports.api import router as reports_router
+    from binhan.residence.api import router as residence_router
+    from binhan.stats.api import router as stats_router
 
     api.add_router("/", geo_router)
     api.add_router("/", reports_router)
     api.add_router("/", alerts_router)
     api.add_router("/", community_router)
+    api.add_router("/", mediation_router)
+    api.add_router("/", firesafety_router)
+    api.add_router("/", cameras_router)
+    api.add_router("/", residence_router)
+    api.add_router("/", handovers_router)
+    api.add_router("/", stats_router)
 
 
 _register_routers()

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ResidenceConfig(AppConfig):
+    name = "binhan.residence"
+    label = "residence"
+    verbose_name = _("Temporary stays")
