@@ -231,3 +231,22 @@ def test_anonymous_reporter_cannot_be_revealed(client, login, world):
     response = client.post(reverse("reports:manage_action", args=[report.pk, "reveal"]), {"purpose": "x"})
     assert response.status_code == 400
     assert "This report is anonymous" in response.content.decode()
+
+
+def test_other_domains_panels_show_on_the_report_page(client, login, world):
+    from django.template import Template
+
+    from binhan.reports import panels
+
+    report = make_report(unit=world.group_a)
+    template = Template('<p id="test-panel">{{ panel.note }} · {{ panel.report.reference }}</p>')
+    panels.register("test-shown", template=template, context=lambda request, r: {"note": f"seen by {request.user.pk}"})
+    panels.register("test-hidden", template=template, context=lambda request, r: None)
+    try:
+        login(world.police_a)
+        page = client.get(reverse("reports:manage", args=[report.pk])).content.decode()
+    finally:
+        panels._panels.pop("test-shown")
+        panels._panels.pop("test-hidden")
+    assert page.count('id="test-panel"') == 1
+    assert f"seen by {world.police_a.pk} · {report.reference}" in page

@@ -19,7 +19,7 @@ from binhan.accounts.models import User
 from binhan.core import audit, live, paths, ratelimit, scoping
 from binhan.core.exceptions import ServiceError
 from binhan.geo.models import AdministrativeUnit, Level
-from binhan.reports import origins, selectors, services
+from binhan.reports import origins, panels, selectors, services
 from binhan.reports.forms import (
     AssignForm,
     MergeForm,
@@ -238,6 +238,7 @@ def _manage_context(request, report: Report, **forms) -> dict:
         "reveal_form": forms.get("reveal") or PurposeForm(),
         "revealed": forms.get("revealed", False),
         "next_statuses": [s for s in Status if s in services.TRANSITIONS.get(report.status, set())],
+        "panels": panels.for_report(request, report),
     }
 
 
