@@ -125,12 +125,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("BINHAN_TEST_SQLITE_NAME") or None}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that skips `SELECT 1` on a quiet socket (core/db/postgresql).
+    DATABASES["default"]["ENGINE"] = "binhan.core.db.postgresql"
 # Requests run on fixed threads in each server process (see asgi.py), so a thread keeps its
 # connection between requests instead of opening one per request; live streams close theirs
 # (core.live.run_db). BINHAN_DB_POOL=1 uses psycopg's pool on PostgreSQL instead (measured
 # slower here: docs/performance.md). Tests keep Django's default of one connection per request.
 if not TESTING:
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("BINHAN_DB_POOL"):
+    if DATABASES["default"]["ENGINE"] == "binhan.core.db.postgresql" and env_bool("BINHAN_DB_POOL"):
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": 2, "max_size": int(os.environ.get("BINHAN_DB_POOL_SIZE", "20")), "timeout": 10,
         }

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from binhan.core import rows
@@ -47,3 +48,35 @@ def test_insert_with_a_foreign_key_to_a_new_unit(db):
     unit = UnitFactory()
     report_unit = rows.insert(AuditEvent(action="unit.seen", object_id=str(unit.pk), unit_path=unit.path))
     assert AuditEvent.objects.get(pk=report_unit.pk).unit_path == unit.path
+
+
+def test_insert_all_writes_every_row_and_sets_their_keys(db):
+    events = [OutboxEvent(name=f"x.{number}", unit_path="/VN/", payload={"n": number}) for number in range(3)]
+    audit_row = AuditEvent(action="x.all", changes={"a": [None, 1]})
+    stored = rows.insert_all([*events, audit_row])
+    assert [row.pk is not None and not row._state.adding for row in stored] == [True] * 4
+    assert list(OutboxEvent.objects.order_by("pk").values_list("pk", "name", "payload")) == [
+        (event.pk, f"x.{number}", {"n": number}) for number, event in enumerate(events)]
+    assert AuditEvent.objects.get(pk=audit_row.pk).changes == {"a": [None, 1]}
+
+
+def test_insert_all_writes_nothing_when_one_row_fails(db):
+    good = OutboxEvent(name="x.good", unit_path="/VN/", payload={})
+    bad = AuditEvent(action=None, changes={})  # NOT NULL: refused on both databases at once
+    with pytest.raises(IntegrityError):
+        with transaction.atomic():
+            rows.insert_all([good, bad])
+    assert (OutboxEvent.objects.filter(name="x.good").count(), AuditEvent.objects.count()) == (0, 0)
+
+
+def test_next_id_reserves_the_key_the_row_then_keeps(world):
+    category = Category.objects.get(code="theft", province=None)
+    report = Report(category=category, unit=world.group_a, unit_path=world.group_a.path, description="Mất xe",
+                    created_at=timezone.now(), due_at=timezone.now())
+    reserved = rows.next_id(Report)
+    report.pk = reserved
+    event = OutboxEvent(name="report.created", unit_path=report.unit_path, payload={"report_id": reserved})
+    rows.insert_all([report, event])
+    stored = Report.objects.get(description="Mất xe")
+    expected = stored.pk if connection.vendor == "postgresql" else None
+    assert (reserved, OutboxEvent.objects.get(pk=event.pk).payload["report_id"]) == (expected, expected)

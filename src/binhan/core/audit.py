@@ -51,7 +51,15 @@ def _redact(obj: models.Model | None, changes: dict[str, Any]) -> dict[str, Any]
     return {key: [REDACTED, REDACTED] if key in personal else value for key, value in changes.items()}
 
 
-def record(
+def record(**fields: Any) -> AuditEvent:
+    """Append one event. Takes the arguments of `event`; `changes` maps a field to [before, after].
+
+    `record_ip=False` for acts of anonymous people: their address must never reach staff.
+    """
+    return rows.insert(event(**fields))
+
+
+def event(
     *,
     actor,
     action: str,
@@ -64,17 +72,14 @@ def record(
     ip: str | None = None,
     record_ip: bool = True,
 ) -> AuditEvent:
-    """Append one event. `changes` maps a field to [before, after].
-
-    `record_ip=False` for acts of anonymous people: their address must never reach staff.
-    """
+    """The event `record` appends, not yet stored: for `rows.insert_all` with the row it is about."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     if unit_path is None:
         unit_path = _unit_path_of(obj) or user_unit_path(actor_obj)
-    return rows.insert(AuditEvent(
+    return AuditEvent(
         actor=actor_obj,
         actor_label=actor_obj.get_username() if actor_obj else "",
         action=action,
@@ -85,7 +90,7 @@ def record(
         ip=(ip or current_ip.get()) if record_ip else None,
         purpose=purpose[:500],
         changes=_jsonable(_redact(obj, changes or {})),
-    ))
+    )
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

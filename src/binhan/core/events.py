@@ -53,7 +53,19 @@ def unsubscribe(name: str, func: Subscriber) -> None:
 
 def publish(name: str, *, unit_path: str = "", **payload: Any) -> OutboxEvent:
     """Record an event in the current transaction; wake listeners and run subscribers after commit."""
-    event = rows.insert(OutboxEvent(name=name, unit_path=unit_path, payload=payload))
+    return published(rows.insert(outbox_event(name, unit_path=unit_path, **payload)))
+
+
+def outbox_event(name: str, *, unit_path: str = "", **payload: Any) -> OutboxEvent:
+    """The row `publish` writes, not yet stored: for `rows.insert_all` with the change it announces.
+
+    Pass it to `published` once stored.
+    """
+    return OutboxEvent(name=name, unit_path=unit_path, payload=payload)
+
+
+def published(event: OutboxEvent) -> OutboxEvent:
+    """After a stored event's transaction commits (at once outside one): wake listeners, run subscribers."""
     transaction.on_commit(lambda: _after_commit(event), robust=True)
     return event
 

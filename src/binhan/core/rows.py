@@ -11,7 +11,7 @@ come from outside.
 
 from __future__ import annotations
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Model
 
 # Columns whose Python value is what the database driver takes: no conversion, no pre_save.
@@ -46,26 +46,95 @@ class _Statement:
 _statements: dict[tuple, _Statement] = {}
 
 
-def insert(instance: Model, *, using: str = "default") -> Model:
-    """INSERT `instance` as a new row and set its primary key, as `instance.save()` would."""
+def _statement_for(instance: Model, using: str, connection) -> _Statement:
     meta = instance._meta
     if not instance._state.adding:
         raise ValueError(f"{meta.label} {instance.pk} is already stored; insert() only adds rows.")
-    connection = connections[using]
     fields = [f for f in meta.local_concrete_fields
               if not (f.primary_key and getattr(instance, f.attname) is None)]
     key = (meta.label, using, len(fields))
     statement = _statements.get(key)
     if statement is None:
         statement = _statements[key] = _Statement(type(instance), connection, fields)
+    return statement
+
+
+def _stored(instance: Model, pk, using: str) -> Model:
+    if getattr(instance, instance._meta.pk.attname) is None:
+        setattr(instance, instance._meta.pk.attname, pk)
+    instance._state.adding = False
+    instance._state.db = using
+    return instance
+
+
+def insert(instance: Model, *, using: str = "default") -> Model:
+    """INSERT `instance` as a new row and set its primary key, as `instance.save()` would."""
+    connection = connections[using]
+    statement = _statement_for(instance, using, connection)
     with connection.cursor() as cursor:
         cursor.execute(statement.sql, statement.params(instance, connection))
         if statement.returning:
             pk = cursor.fetchone()[0]
         else:  # pragma: no cover - every backend we support returns it
-            pk = connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
-    if getattr(instance, meta.pk.attname) is None:
-        setattr(instance, meta.pk.attname, pk)
-    instance._state.adding = False
-    instance._state.db = using
-    return instance
+            pk = connection.ops.last_insert_id(cursor, instance._meta.db_table, instance._meta.pk.column)
+    return _stored(instance, pk, using)
+
+
+def one_statement(using: str = "default") -> bool:
+    """Whether `insert_all` writes its rows in one statement here (PostgreSQL), not one after another."""
+    return connections[using].vendor == "postgresql"
+
+
+_sequences: dict[tuple, str] = {}
+
+
+def next_id(model: type[Model], *, using: str = "default") -> int | None:
+    """Reserve the primary key of a row about to be inserted (PostgreSQL's sequence of the table).
+
+    A row whose key is known before its INSERT can be named by the rows written with it in the
+    same statement (`insert_all`): an audit row, an event. None where the key comes only from
+    the INSERT (SQLite).
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return None
+    meta = model._meta
+    with connection.cursor() as cursor:
+        sequence = _sequences.get((meta.label, using))
+        if sequence is None:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, meta.pk.column])
+            sequence = _sequences[(meta.label, using)] = cursor.fetchone()[0]
+        cursor.execute("SELECT nextval(%s::regclass)", [sequence])
+        return cursor.fetchone()[0]
+
+
+_chains: dict[tuple, str] = {}
+
+
+def insert_all(instances: list[Model], *, using: str = "default") -> list[Model]:
+    """INSERT several new rows, all or none, and set their primary keys.
+
+    On PostgreSQL one statement writes them all (each INSERT a data-modifying WITH clause), so
+    outside a transaction it is its own transaction: one round trip instead of BEGIN, an INSERT
+    a row and COMMIT. Elsewhere the rows go one after another in a transaction (savepoint-free,
+    so inside the caller's transaction if there is one).
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        with transaction.atomic(using=using, savepoint=False):
+            return [insert(instance, using=using) for instance in instances]
+    statements = [_statement_for(instance, using, connection) for instance in instances]
+    key = tuple(id(statement) for statement in statements)
+    sql = _chains.get(key)
+    if sql is None:
+        names = [f"row{number}" for number in range(len(statements))]
+        # Every name and column comes from the models (see _Statement), never from input.
+        clauses = ", ".join(f"{name} AS ({statement.sql})" for name, statement in zip(names, statements, strict=True))
+        keys_sql = ", ".join(f"(SELECT * FROM {name})" for name in names)  # noqa: S608
+        sql = _chains[key] = f"WITH {clauses} SELECT {keys_sql}"  # noqa: S608
+    params = [value for instance, statement in zip(instances, statements, strict=True)
+              for value in statement.params(instance, connection)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        keys = cursor.fetchone()
+    return [_stored(instance, pk, using) for instance, pk in zip(instances, keys, strict=True)]
