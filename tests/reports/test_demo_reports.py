@@ -164,3 +164,13 @@ def test_the_demo_police_see_their_communes_reports_on_the_map():
     data = maps.report_clusters(viewer=police, filters=QueueFilters(), bbox=maps.BBox(106.0, 20.0, 109.0, 22.0),
                                 zoom=8)
     assert data.total == Report.objects.filter(unit_path__startswith=commune.path).count()
+
+
+def test_the_demo_loads_with_the_tally_counted_once_after_and_kept_after_that():
+    from tests.reports.test_tally import counted_from_reports, tally_rows
+
+    demo()
+    assert tally_rows() == counted_from_reports()
+    assert sum(row["total"] for row in tally_rows().values()) == 200
+    make_report(unit=AdministrativeUnit.objects.filter(level=Level.GROUP).first(), lat=21.0, lon=107.0)
+    assert tally_rows() == counted_from_reports()

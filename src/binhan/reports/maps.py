@@ -13,13 +13,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, Max, Min, QuerySet, Sum
+from django.db.models import Count, F, IntegerField, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Floor
 from django.utils import timezone
 
-from binhan.core import scoping
+from binhan.core import paths, scoping
 from binhan.geo.models import AdministrativeUnit, Level
-from binhan.reports.models import Category, Report, format_reference
+from binhan.reports import tally
+from binhan.reports.models import Category, Report, ReportTally, Status, format_reference
 from binhan.reports.roles import HANDLER_ROLES
 from binhan.reports.selectors import QueueFilters, report_list
 
@@ -27,6 +28,7 @@ TILE_PIXELS = 256
 CELL_PIXELS = 64  # a cluster stands for about this many screen pixels squared
 MAX_ZOOM = 22
 POINTS_ZOOM = 16  # from here on, single reports rather than clusters
+TALLY_ZOOM = 13  # up to here, clusters come from the tally (a row per unit and category) when the filters allow
 MAX_FEATURES = 2000  # clusters plus single reports in one response
 
 
@@ -121,8 +123,10 @@ def report_clusters(*, viewer, filters: QueueFilters, bbox: BBox, zoom: int,
     POINTS_ZOOM and above a first query fetches up to `limit` single reports instead and
     the grouped one runs only when there are more.
     """
-    reports = report_list(viewer=viewer, filters=filters).order_by()  # no ORDER BY inside the GROUP BY
     cell, snapped = grid_for(bbox, zoom, limit=limit)
+    if zoom <= TALLY_ZOOM and tally_answers(filters):
+        return _tally_clusters(viewer=viewer, filters=filters, zoom=zoom, cell=cell, snapped=snapped)
+    reports = report_list(viewer=viewer, filters=filters).order_by()  # no ORDER BY inside the GROUP BY
     if zoom >= POINTS_ZOOM:
         exact = BBox(*bbox.as_list())
         rows = list(
@@ -146,12 +150,18 @@ def report_clusters(*, viewer, filters: QueueFilters, bbox: BBox, zoom: int,
                   status=Min("status"), priority=Min("priority"), created=Max("created_at"))
         .order_by()
     )
+    return _gathered(data, grouped, cell)
+
+
+def _gathered(data: MapData, grouped, cell: float) -> MapData:
+    """Rows of (cell_y, cell_x, category_id, n, lat_sum, lon_sum[, first_id, status, priority, created]) as
+    clusters, and a cell of one report as that report when the rows say which."""
     cells: dict[tuple[int, int], list[dict]] = {}
     for row in grouped:
         cells.setdefault((row["cell_y"], row["cell_x"]), []).append(row)
     for (cell_y, cell_x), rows in sorted(cells.items()):
         count = sum(row["n"] for row in rows)
-        if count == 1:
+        if count == 1 and "first_id" in rows[0]:
             row = rows[0]
             data.points.append(Point(row["first_id"], _reference(row["first_id"], row["created"]),
                                      row["lat_sum"], row["lon_sum"], row["category_id"], row["status"],
@@ -171,6 +181,72 @@ def report_clusters(*, viewer, filters: QueueFilters, bbox: BBox, zoom: int,
     ids.update(category for cluster in data.clusters for category in cluster.categories)
     data.categories = _categories(ids)
     return data
+
+
+def tally_answers(filters: QueueFilters) -> bool:
+    """Whether the tally can count for these filters: statuses, categories and a unit, nothing else."""
+    return not (filters.priorities or filters.assigned or filters.overdue or filters.since or filters.until
+                or filters.query or filters.extra)
+
+
+def _tally_clusters(*, viewer, filters: QueueFilters, zoom: int, cell: float, snapped: BBox) -> MapData:
+    """The same clusters as from the reports, counted from the tally's small cells.
+
+    A map cell at this zoom is an exact block of 2^k × 2^k tally cells (both grids are anchored at
+    0° and their sizes are 90° over powers of two), so the counts are exact. A cluster's position
+    is the mean of its cells' reports of every status, weighted by the chosen ones: within a cell
+    of 600 m, the same place the reports would give, give or take a few metres.
+    """
+    ratio = round(cell / tally.FINE_CELL)  # a power of two: grid_for only doubles cell_size(zoom)
+    rows = scoping.visible(ReportTally.objects.all(), viewer, roles=HANDLER_ROLES).filter(
+        total__gt=0,
+        cell_y__gte=math.floor(snapped.south / tally.FINE_CELL), cell_y__lt=math.floor(snapped.north / tally.FINE_CELL),
+        cell_x__gte=math.floor(snapped.west / tally.FINE_CELL), cell_x__lt=math.floor(snapped.east / tally.FINE_CELL))
+    if filters.categories:
+        rows = rows.filter(category_id__in=filters.categories)
+    if filters.unit_path:
+        rows = rows.filter(paths.under("unit_path", filters.unit_path))
+    statuses = filters.statuses or tuple(Status.values)
+    chosen = sum((F(tally.status_column(status)) for status in statuses[1:]), F(tally.status_column(statuses[0])))
+    mean_weight = F("n_chosen") * 1.0 / F("total")
+    grouped = (
+        rows.annotate(n_chosen=chosen)
+        .filter(n_chosen__gt=0)
+        .annotate(map_y=Cast(Floor(F("cell_y") / float(ratio)), IntegerField()),
+                  map_x=Cast(Floor(F("cell_x") / float(ratio)), IntegerField()))
+        .values("map_y", "map_x", "category_id")
+        .annotate(n=Sum("n_chosen"), lat_sum=Sum(F("lat_sum") * mean_weight), lon_sum=Sum(F("lon_sum") * mean_weight),
+                  unit_path=Min("unit_path"))
+        .order_by()
+    )
+    grouped = [{**row, "cell_y": row.pop("map_y"), "cell_x": row.pop("map_x"), "cell": cell} for row in grouped]
+    _name_single_reports(viewer, filters, grouped)
+    return _gathered(MapData(zoom=zoom, cell=cell, bbox=snapped), grouped, cell)
+
+
+MAX_SINGLES = 200  # single reports named in one query; beyond, they stay clusters of one
+
+
+def _name_single_reports(viewer, filters: QueueFilters, grouped: list[dict]) -> None:
+    """A cell of one report comes back as that report, as from the reports themselves: its tally row
+    (the only one in the cell, with one report of the chosen statuses) says where to find it."""
+    per_cell: dict[tuple[int, int], list[dict]] = {}
+    for row in grouped:
+        per_cell.setdefault((row["cell_y"], row["cell_x"]), []).append(row)
+    singles = {(rows[0]["unit_path"], rows[0]["category_id"], cell): rows[0]
+               for cell, rows in per_cell.items() if len(rows) == 1 and rows[0]["n"] == 1}
+    if not singles or len(singles) > MAX_SINGLES:
+        return
+    where = Q()
+    for unit_path, category_id, _cell in singles:
+        where |= Q(unit_path=unit_path, category_id=category_id)
+    cell = next(iter(grouped))["cell"]
+    found = (report_list(viewer=viewer, filters=filters).order_by().filter(where, lat__isnull=False, lon__isnull=False)
+             .values_list("unit_path", "category_id", "id", "lat", "lon", "status", "priority", "created_at"))
+    for unit_path, category_id, pk, lat, lon, status, priority, created in found:
+        row = singles.get((unit_path, category_id, (math.floor(lat / cell), math.floor(lon / cell))))
+        if row is not None:
+            row.update(first_id=pk, lat_sum=lat, lon_sum=lon, status=status, priority=priority, created=created)
 
 
 def _reference(pk: int, created) -> str:

@@ -295,3 +295,40 @@ class Open311Client(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReportTally(models.Model):
+    """The located reports of one unit and category in one small grid cell: how many of each
+    status, and the sums of their coordinates. Database triggers on the reports' table keep it
+    (reports.tally), whatever writes the reports, so the map at low zoom reads a row per unit,
+    category and cell instead of every report (docs/performance.md, "Map of reports").
+
+    The cell is the map's cell at zoom 14 (reports.tally.FINE_CELL), anchored at 0° like the
+    map's own: every cell of a lower zoom is an exact block of these, so counts built from the
+    tally equal counts built from the reports."""
+
+    unit_path = models.CharField(max_length=255)
+    category = models.ForeignKey(Category, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    cell_y = models.IntegerField()
+    cell_x = models.IntegerField()
+    total = models.IntegerField(default=0)
+    lat_sum = models.FloatField(default=0)
+    lon_sum = models.FloatField(default=0)
+    n_new = models.IntegerField(default=0)
+    n_acknowledged = models.IntegerField(default=0)
+    n_in_progress = models.IntegerField(default=0)
+    n_resolved = models.IntegerField(default=0)
+    n_referred = models.IntegerField(default=0)
+    n_rejected = models.IntegerField(default=0)
+    n_duplicate = models.IntegerField(default=0)
+
+    scope_path_field = "unit_path"
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit_path", "category", "cell_y", "cell_x"],
+                                               name="rep_tally_key")]
+        indexes = [models.Index(fields=["unit_path"], name="rep_tally_path_like", opclasses=["varchar_pattern_ops"]),
+                   models.Index(fields=["cell_y", "cell_x"], name="rep_tally_cell")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_path} · {self.category_id} · ({self.cell_y}, {self.cell_x}): {self.total}"
