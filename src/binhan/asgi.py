@@ -11,6 +11,9 @@ process: one thread. Under a flood of reports, several threads of one process on
 Python's global lock (measured: a third more CPU a report, 440 instead of 650 reports a
 second), and the intake never waits behind an export or a slow page in the other lane.
 
+Open311 posts go through a shorter middleware chain (core/handlers.py): no session, login or
+CSRF for a machine client with an API key.
+
 A live stream is any path that is `/live/` or ends in `/live/` (see docs/architecture.md).
 """
 
@@ -22,13 +25,24 @@ from a2wsgi import WSGIMiddleware  # noqa: E402
 from django.core.asgi import get_asgi_application  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
+from binhan.core.handlers import MACHINE_MIDDLEWARE, ChainWSGIHandler  # noqa: E402
+
 # Threads per server process for everything but intake and streams; each keeps a database connection.
 THREADS = int(os.environ.get("BINHAN_THREADS", "8"))
-INTAKE_PATHS = ("/open311/v2/requests", "/reports/new/")
+OPEN311_POSTS = "/open311/v2/requests"
+INTAKE_PATHS = (OPEN311_POSTS, "/reports/new/")
 
 _django = get_wsgi_application()
+_machines = ChainWSGIHandler(MACHINE_MIDDLEWARE)
+
+
+def _intake_wsgi(environ, start_response):
+    handler = _machines if environ.get("PATH_INFO", "").startswith(OPEN311_POSTS) else _django
+    return handler(environ, start_response)
+
+
 streams = get_asgi_application()
-intake = WSGIMiddleware(_django, workers=int(os.environ.get("BINHAN_INTAKE_THREADS", "1")))
+intake = WSGIMiddleware(_intake_wsgi, workers=int(os.environ.get("BINHAN_INTAKE_THREADS", "1")))
 pages = WSGIMiddleware(_django, workers=THREADS)
 
 

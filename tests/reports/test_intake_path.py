@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from binhan import asgi
-from binhan.core import ratelimit
+from binhan.core import ratelimit, rows
 from binhan.core.models import AuditEvent, OutboxEvent, RateCounter
 from binhan.reports import locate
 from binhan.reports.models import Open311Client, Report
@@ -122,10 +122,12 @@ def test_a_request_past_the_limit_stores_nothing_and_a_bad_one_still_counts(clie
 def test_one_accepted_request_is_one_transaction_of_writes(client, places_key, django_assert_num_queries):
     Open311Client.objects.update(rate_per_second=10)
     _client, full = places_key
-    # key; category; the group's candidates; the key's count, the report, its audit row, its event; the
-    # commune for the notice. On SQLite the count and the report share a transaction: here, inside the
-    # test's own transaction, a savepoint and its release. (PostgreSQL's NOTIFY goes after the commit,
-    # from a connection of its own.)
+    rows._sequences.clear()
+    # key; category; the group's candidates; the key's count; then on SQLite the report, its audit row and
+    # its event, sharing a transaction with the count (here, inside the test's own transaction, a
+    # savepoint and its release); on PostgreSQL the name of the reports' sequence (once a process), the
+    # report's reserved key, and the report, its audit row and its event in one statement; the commune
+    # for the notice. (PostgreSQL's NOTIFY goes after the commit, from a connection of its own.)
     with django_assert_num_queries(8 if connection.vendor == "postgresql" else 10):
         response = _post(client, full)
     assert (response.status_code, Report.objects.count()) == (201, 1)
@@ -138,3 +140,58 @@ def test_one_accepted_request_is_one_transaction_of_writes(client, places_key, d
 ])
 def test_requests_take_their_lane(method, path, lane):
     assert asgi.lane({"type": "http", "method": method, "path": path}) is getattr(asgi, lane)
+
+
+def _wsgi_post(handler, body: bytes) -> tuple[str, dict, bytes]:
+    import io
+    import sys
+
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/open311/v2/requests.json", "SERVER_NAME": "testserver",
+               "SERVER_PORT": "80", "HTTP_HOST": "testserver", "wsgi.url_scheme": "http", "CONTENT_TYPE": FORM,
+               "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body), "REMOTE_ADDR": "127.0.0.1",
+               "HTTP_ACCEPT_LANGUAGE": "en", "wsgi.errors": sys.stderr, "SCRIPT_NAME": ""}
+    started: list = []
+    # As Django's test client does: the test's transaction must survive the request's end.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        content = b"".join(handler(environ, lambda status, headers, *_: started.append((status, headers))))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    status, headers = started[0]
+    return status, dict(headers), content
+
+
+def test_open311_posts_answer_the_same_through_the_machines_shorter_chain(places_key):
+    import json
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from binhan.core.handlers import MACHINE_MIDDLEWARE, ChainWSGIHandler
+
+    Open311Client.objects.update(rate_per_second=10)
+    _client, full = places_key
+    answers = []
+    for handler in (WSGIHandler(), ChainWSGIHandler(MACHINE_MIDDLEWARE)):
+        for fields in ({"description": "Mất xe máy"}, {"description": ""}, {"api_key": "wrong"}):
+            data = {"api_key": full, "service_code": "theft", "lat": "21.049", "long": "106.851", **fields}
+            status, headers, content = _wsgi_post(handler, urlencode(data).encode())
+            body = json.loads(content)
+            answers.append((status, sorted(headers), [sorted(item) for item in body]))
+            assert "sessionid" not in headers.get("Set-Cookie", "")
+    assert answers[:3] == answers[3:]
+    assert [answer[0] for answer in answers[:3]] == ["201 Created", "400 Bad Request", "403 Forbidden"]
+    assert Report.objects.count() == 2
+
+
+def test_the_intake_lane_sends_open311_to_the_shorter_chain_and_the_form_to_the_site(monkeypatch):
+    seen = []
+    monkeypatch.setattr(asgi, "_machines", lambda environ, start: seen.append("machines") or [])
+    monkeypatch.setattr(asgi, "_django", lambda environ, start: seen.append("site") or [])
+    asgi._intake_wsgi({"PATH_INFO": "/open311/v2/requests.json"}, None)
+    asgi._intake_wsgi({"PATH_INFO": "/reports/new/"}, None)
+    assert seen == ["machines", "site"]

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -79,6 +80,7 @@ def endpoint(*, methods: tuple[str, ...] = ("GET",), read_limit: bool = True):
                     except ratelimit.RateLimited as limited:
                         response = _too_many(fmt, limited.retry_after)
                 response["Content-Language"] = language
+                patch_vary_headers(response, ("Accept-Language",))
             return response
 
         return wrapped
