@@ -66,23 +66,69 @@ def remove_alerts_data() -> None:
 
 def remove_mediation_data() -> None:
     """The mediation app's rows (filled in by the app)."""
+    from binhan.mediation.models import Assignment, Interest, MediationCase, MediationTeam, Mediator
+
+    Assignment.objects.all().delete()
+    Interest.objects.all().delete()
+    MediationCase.objects.all().delete()  # parties and sessions go with it
+    Mediator.objects.all().delete()  # training records go with it
+    MediationTeam.objects.all().delete()
 
 
 def remove_firesafety_data() -> None:
     """The firesafety app's rows (filled in by the app)."""
+    from binhan.firesafety.models import (
+        Competition,
+        Drill,
+        Equipment,
+        FirePoint,
+        FireTeam,
+        Inspection,
+        Reminder,
+        TeamHousehold,
+    )
+
+    Reminder.objects.all().delete()
+    Inspection.objects.all().delete()  # findings go with them
+    Equipment.objects.all().delete()
+    Drill.objects.all().delete()
+    Competition.objects.all().delete()  # scores go with them
+    FirePoint.objects.all().delete()
+    TeamHousehold.objects.all().delete()
+    FireTeam.objects.all().delete()
 
 
 def remove_cameras_data() -> None:
-    """The cameras app's rows (filled in by the app)."""
+    from binhan.cameras.models import Camera, Footage, FootageRequest
+
+    Footage.objects.all().delete()
+    FootageRequest.objects.all().delete()
+    Camera.objects.all().delete()  # funding goes with it
 
 
 def remove_residence_data() -> None:
-    """The residence app's rows (filled in by the app)."""
+    from binhan.residence.models import Declaration, Lodging, Stay, StayCount
+
+    Stay.objects.all().delete()
+    Declaration.objects.all().delete()
+    Lodging.objects.all().delete()
+    StayCount.objects.all().delete()
 
 
 def remove_handovers_data() -> None:
-    """The handovers app's rows (filled in by the app)."""
+    from binhan.handovers.models import Exchange, Handover, Programme, ReceiptCounter
+
+    Exchange.objects.all().delete()
+    Handover.objects.all().delete()  # items and their movements go with it
+    Programme.objects.all().delete()
+    ReceiptCounter.objects.all().delete()
 
 
 def remove_stats_data() -> None:
-    """The stats app's rows (filled in by the app)."""
+    """The stats app's rows: facts, ledger, cursor and manual figures."""
+    from binhan.stats.models import Contribution, Cursor, Fact, ManualEntry
+
+    Fact.objects.all().delete()
+    Contribution.objects.all().delete()
+    Cursor.objects.all().delete()
+    ManualEntry.objects.all().delete()

@@ -279,3 +279,24 @@ BINHAN_SMS_TOKEN = os.environ.get("BINHAN_SMS_TOKEN", "")
 BINHAN_VAPID_PUBLIC_KEY = os.environ.get("BINHAN_VAPID_PUBLIC_KEY", "")
 BINHAN_VAPID_PRIVATE_KEY = os.environ.get("BINHAN_VAPID_PRIVATE_KEY", "")
 BINHAN_VAPID_SUBJECT = os.environ.get("BINHAN_VAPID_SUBJECT", "")
+
+# --- Security cameras (binhan.cameras): stream encryption, footage limits, retention ---
+# Secret the stream-encryption key is derived from (HKDF); empty = SECRET_KEY (demo and tests).
+BINHAN_CAMERAS_KEY = os.environ.get("BINHAN_CAMERAS_KEY", "")
+BINHAN_CAMERAS_MAX_CLIP_MB = int(os.environ.get("BINHAN_CAMERAS_MAX_CLIP_MB", "200"))
+BINHAN_CAMERAS_MAX_WINDOW_HOURS = int(os.environ.get("BINHAN_CAMERAS_MAX_WINDOW_HOURS", "6"))
+BINHAN_CAMERAS_FOOTAGE_KEEP_DAYS = int(os.environ.get("BINHAN_CAMERAS_FOOTAGE_KEEP_DAYS", "30"))
+BINHAN_CAMERAS_CASE_KEEP_DAYS = int(os.environ.get("BINHAN_CAMERAS_CASE_KEEP_DAYS", "90"))
+BINHAN_CAMERAS_HEALTH_TIMEOUT = float(os.environ.get("BINHAN_CAMERAS_HEALTH_TIMEOUT", "3"))
+
+# --- Temporary stays (binhan.residence): deadline hours, the 30-day limit, retention ---
+BINHAN_STAY_DEADLINE_HOUR = int(os.environ.get("BINHAN_STAY_DEADLINE_HOUR", "23"))  # declare before this hour
+BINHAN_STAY_LATE_ARRIVAL_HOUR = int(os.environ.get("BINHAN_STAY_LATE_ARRIVAL_HOUR", "8"))  # next day, for late arrivals
+BINHAN_STAY_MAX_DAYS = int(os.environ.get("BINHAN_STAY_MAX_DAYS", "30"))  # from this length: temporary residence
+BINHAN_STAY_RETENTION_MONTHS = int(os.environ.get("BINHAN_STAY_RETENTION_MONTHS", "12"))
+
+# --- Statistics (binhan.stats, docs/statistics.md) ---
+# How the statistics follow the outbox: "thread" (a thread in each writing process, nudged after each
+# commit), "inline" (in the after-commit subscriber itself) or "off" (only `binhan stats-follow` and the
+# worker's periodic task; the default under tests, which call the follower themselves).
+BINHAN_STATS_FOLLOW = os.environ.get("BINHAN_STATS_FOLLOW", "off" if TESTING else "thread")

@@ -144,7 +144,7 @@ def test_demo_logins():
 def test_a_domain_step_runs_after_the_platform_steps():
     seen = {}
 
-    @registry.register("test-step", order=500)
+    @registry.register("test-step", order=950)  # after every domain's step, statistics (900) included
     def generate(ctx: registry.DemoContext) -> None:
         seen.update(groups=len(ctx.groups), province=ctx.province.code, police=ctx.user(Role.COMMUNE_POLICE).username,
                     communes=[c.code for c in ctx.communes], draw=ctx.rng.random())

@@ -6,3 +6,8 @@ class MediationConfig(AppConfig):
     name = "binhan.mediation"
     label = "mediation"
     verbose_name = _("Grassroots mediation")
+
+    def ready(self) -> None:
+        from binhan.mediation import panels
+
+        panels.register()

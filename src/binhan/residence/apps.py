@@ -6,3 +6,6 @@ class ResidenceConfig(AppConfig):
     name = "binhan.residence"
     label = "residence"
     verbose_name = _("Temporary stays")
+
+    def ready(self) -> None:
+        from binhan.residence import tasks  # noqa: F401 - registers the retention task

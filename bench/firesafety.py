@@ -1,0 +1,130 @@
+"""Time the fire-safety demo step and its reads at the large demo scale (a million households).
+
+    .venv/bin/python bench/firesafety.py [--size large] [--runs 10] [--json]
+
+Makes var/bench/firesafety-<size>.sqlite3 from scratch with only the platform's demo steps
+(units, groups, households, users) and the `firesafety` step, then times the reads (median of
+--runs) as the province leader and a commune police officer would make them, the scope cache
+emptied before each: readiness of the province and per commune, the overdue register per area
+and per team, the first page of the overdue list, the team list, and the map layers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import BENCH_DIR  # noqa: E402
+
+
+def prepare(size: str) -> Path:
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    target = BENCH_DIR / f"firesafety-{size}.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    os.environ.update({"BINHAN_DEMO": "1", "BINHAN_VAR_DIR": str(BENCH_DIR), "DATABASE_URL": f"sqlite:///{target}",
+                       "DJANGO_SETTINGS_MODULE": "binhan.settings"})
+    return target
+
+
+def generate(size: str, seed: int) -> tuple[dict, dict]:
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from binhan.demo import services as demo_services
+    from binhan.demo.registry import SIZES, DemoContext, step_rng, steps
+
+    call_command("migrate", verbosity=0)
+    demo_services._load_steps()
+    ctx = DemoContext(seed=seed, size=SIZES[size], province_code="22", log=lambda message: None)
+    seconds = {}
+    with transaction.atomic():
+        for step in steps():
+            if step.order >= 100 and step.name != "firesafety":
+                continue
+            ctx.rng = step_rng(seed, step.name)
+            started = time.perf_counter()
+            step.function(ctx)
+            seconds[step.name] = round(time.perf_counter() - started, 1)
+    return seconds, ctx.counts
+
+
+def median_ms(function, runs: int, user) -> float:
+    timings = []
+    for _ in range(runs):
+        user.__dict__.pop("_scope_paths_cache", None)
+        started = time.perf_counter()
+        function()
+        timings.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(timings), 1)
+
+
+def measure(runs: int) -> dict:
+    from binhan.accounts.models import User
+    from binhan.firesafety.selectors import equipment, maps, readiness, teams
+    from binhan.geo.models import AdministrativeUnit
+
+    leader = User.objects.get(username="demo-province-leader")
+    police = User.objects.get(username="demo-commune-police")
+    province = AdministrativeUnit.objects.get(path=leader.memberships.get().unit_path)
+    commune = AdministrativeUnit.objects.get(path=police.memberships.get().unit_path)
+    overdue = equipment.EquipmentFilters(status="overdue")
+    reads = {
+        "readiness of the province (all teams), province leader":
+            (leader, lambda: readiness.readiness(viewer=leader, unit=province)),
+        "readiness per commune, province leader": (leader, lambda: readiness.readiness_by_child(viewer=leader,
+                                                                                                unit=province)),
+        "readiness per group, commune police": (police, lambda: readiness.readiness_by_child(viewer=police,
+                                                                                             unit=commune)),
+        "overdue items per commune, province leader": (leader, lambda: equipment.overdue_by_area(viewer=leader,
+                                                                                                 unit=province)),
+        "overdue items per team (top 20), province leader":
+            (leader, lambda: equipment.overdue_by_team(viewer=leader, unit=province, limit=20)),
+        "overdue list, count and first page of 50, province leader":
+            (leader, lambda: (equipment.equipment_list(viewer=leader, filters=overdue).count(),
+                              list(equipment.equipment_list(viewer=leader, filters=overdue)[:50]))),
+        "overdue list, count and first page of 50, commune police":
+            (police, lambda: (equipment.equipment_list(viewer=police, filters=overdue).count(),
+                              list(equipment.equipment_list(viewer=police, filters=overdue)[:50]))),
+        "team list, count and first page of 50, province leader":
+            (leader, lambda: (teams.team_list(viewer=leader).count(), list(teams.team_list(viewer=leader)[:50]))),
+        "map: points with their state, province leader": (leader, lambda: maps.point_features(viewer=leader)),
+        "map: teams with their score, province leader": (leader, lambda: maps.team_features(viewer=leader)),
+    }
+    return {name: median_ms(function, runs, user) for name, (user, function) in reads.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="large")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    database = prepare(args.size)
+    import django
+
+    django.setup()
+    seconds, counts = generate(args.size, args.seed)
+    result = {"size": args.size, "database": str(database), "step_seconds": seconds, "rows": counts,
+              "reads_ms": measure(args.runs)}
+    if args.json:
+        print(json.dumps(result, indent=1, ensure_ascii=False))
+        return
+    for name, value in seconds.items():
+        print(f"{name} step: {value} s")
+    for kind, number in counts.items():
+        print(f"  {kind}: {number:,}")
+    for name, ms in result["reads_ms"].items():
+        print(f"{ms:>9} ms  {name}")
+
+
+if __name__ == "__main__":
+    main()

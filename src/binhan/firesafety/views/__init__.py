@@ -1,0 +1,1 @@
+"""Fire-safety pages: overview and map, teams, equipment and the overdue register, inspections, points, drills."""

@@ -1,0 +1,279 @@
+"""The roll-up: contributions → facts at every level, kept current from the outbox, or rebuilt.
+
+`follow()` reads the outbox after the cursor, recomputes the objects the events name and applies
+the difference to the facts, moving the cursor in the same transaction (nothing lost, nothing
+counted twice: recomputing an object is idempotent). `rebuild()` recomputes every object with
+the same functions. Why a follower rather than a subscriber that adds 1: docs/statistics.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.db.models import Max, Q
+
+from binhan.core import paths
+from binhan.core.models import OutboxEvent
+from binhan.stats import registry
+from binhan.stats.models import Contribution, Cursor, Fact
+
+logger = logging.getLogger(__name__)
+
+GAP_WAIT_SECONDS = 120  # PostgreSQL may commit a later id first; look for a skipped id this long
+MAX_GAPS = 1000
+FOLLOW_BATCH = 2000
+IDS_PER_QUERY = 500
+FLUSH_EVERY = 200_000  # rebuild: objects between two writes of the summed facts
+
+FactKey = tuple[str, str, str, str, str]  # indicator, unit path, grain, ISO day (or month's first day), key
+
+
+def _rows(contributions: Iterable[registry.Contribution]) -> list[list]:
+    rows = [[c.indicator, c.unit_path, c.day.isoformat(), c.key or "", int(c.value)]
+            for c in contributions if c.value]
+    rows.sort()
+    return rows
+
+
+def _add(delta: Counter, rows: list[list], sign: int) -> None:
+    """Each leaf contribution counts at every level above it, on its day and in its month."""
+    for indicator, path, day, key, value in rows:
+        month = day[:8] + "01"
+        for ancestor in _ancestors(path):
+            delta[(indicator, ancestor, Fact.DAY, day, key)] += sign * value
+            delta[(indicator, ancestor, Fact.MONTH, month, key)] += sign * value
+
+
+_ancestor_cache: dict[str, list[str]] = {}
+
+
+def _ancestors(path: str) -> list[str]:
+    found = _ancestor_cache.get(path)
+    if found is None:
+        if len(_ancestor_cache) > 100_000:
+            _ancestor_cache.clear()
+        found = _ancestor_cache[path] = paths.ancestors(path)
+    return found
+
+
+def apply(delta: dict[FactKey, int]) -> int:
+    """Add the values to the facts (creating the rows that are missing). Returns the rows touched."""
+    items = sorted((k, v) for k, v in delta.items() if v)  # in key order: the index grows at its end
+    if not items:
+        return 0
+    quote = connection.ops.quote_name
+    table = quote(Fact._meta.db_table)
+    columns = ", ".join(quote(c) for c in ("indicator", "unit_path", "depth", "grain", "day", "key", "value"))
+    unique = ", ".join(quote(c) for c in ("indicator", "unit_path", "grain", "day", "key"))
+    sql = (f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s) "  # noqa: S608
+           f"ON CONFLICT ({unique}) DO UPDATE SET {quote('value')} = {table}.{quote('value')} + excluded.{quote('value')}")
+    if connection.vendor == "sqlite":  # SQLite stores dates as ISO text
+        params = [(indicator, path, path.count("/") - 2, grain, day, key, value)
+                  for (indicator, path, grain, day, key), value in items]
+    else:
+        params = [(indicator, path, path.count("/") - 2, grain, dt.date.fromisoformat(day), key, value)
+                  for (indicator, path, grain, day, key), value in items]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+    return len(items)
+
+
+def refresh(source: registry.Source, ids: Iterable[int]) -> int:
+    """Recompute these objects of one source and apply the difference. Call inside a transaction."""
+    ids = sorted(set(ids))
+    delta: Counter = Counter()
+    changed: list[Contribution] = []
+    gone: list[int] = []
+    for start in range(0, len(ids), IDS_PER_QUERY):
+        chunk = ids[start:start + IDS_PER_QUERY]
+        old = dict(Contribution.objects.filter(source=source.name, object_id__in=chunk)
+                   .values_list("object_id", "rows"))
+        objects = source.objects(chunk)
+        for pk in chunk:
+            obj = objects.get(pk)
+            new_rows = _rows(source.contributions(obj)) if obj is not None else []
+            old_rows = old.get(pk, [])
+            if new_rows == old_rows:
+                continue
+            _add(delta, old_rows, -1)
+            _add(delta, new_rows, +1)
+            if new_rows:
+                changed.append(Contribution(source=source.name, object_id=pk, rows=new_rows))
+            elif pk in old:
+                gone.append(pk)
+    if changed:
+        Contribution.objects.bulk_create(changed, update_conflicts=True, unique_fields=["source", "object_id"],
+                                         update_fields=["rows"], batch_size=500)
+    if gone:
+        Contribution.objects.filter(source=source.name, object_id__in=gone).delete()
+    return apply(delta)
+
+
+def _targets(events: list[tuple[int, str, dict]]) -> dict[str, set[int]]:
+    targets: dict[str, set[int]] = defaultdict(set)
+    all_sources = registry.sources()
+    for _id, name, payload in events:
+        for source in all_sources:
+            if source.matches(name):
+                targets[source.name].update(source.ids_from_event(name, payload or {}))
+    return targets
+
+
+def _locked_cursor() -> Cursor:
+    _cursor, created = Cursor.objects.get_or_create(name="outbox")
+    cursor = Cursor.objects.select_for_update().get(name="outbox")
+    cursor.is_new = created
+    return cursor
+
+
+def follow(*, limit: int = FOLLOW_BATCH) -> int:
+    """Process one batch of outbox events after the cursor. Returns how many events were read."""
+    with transaction.atomic():
+        cursor = _locked_cursor()
+        if Cursor.objects.filter(name=REBUILDING).exists():
+            return 0  # a chunked rebuild is under way; it hands over to the follower when it ends
+        now = time.time()
+        gaps = {int(k): v for k, v in (cursor.gaps or {}).items() if v > now}
+        query = Q(id__gt=cursor.last_id)
+        if gaps:
+            query |= Q(id__in=list(gaps))
+        events = list(OutboxEvent.objects.filter(query).order_by("id").values_list("id", "name", "payload")[:limit])
+        if not events:
+            if gaps != cursor.gaps:
+                Cursor.objects.filter(pk=cursor.pk).update(gaps={str(k): v for k, v in gaps.items()})
+            return 0
+        for source_name, ids in _targets(events).items():
+            refresh(registry.source(source_name), ids)
+        seen = {event_id for event_id, _name, _payload in events}
+        for event_id in seen:
+            gaps.pop(event_id, None)
+        last = max(cursor.last_id, max(seen))
+        # Ids skipped since the last run may still commit; a first run has nothing to wait for (pruned ids).
+        for missing in range(cursor.last_id + 1, last) if not cursor.is_new else ():
+            if missing not in seen and len(gaps) < MAX_GAPS:
+                gaps[missing] = now + GAP_WAIT_SECONDS
+        Cursor.objects.filter(pk=cursor.pk).update(last_id=last, gaps={str(k): v for k, v in gaps.items()})
+    return len(events)
+
+
+def follow_all(*, limit: int = FOLLOW_BATCH) -> int:
+    total = 0
+    while True:
+        done = follow(limit=limit)
+        total += done
+        if done < limit:
+            return total
+
+
+def _fan_out(leaf: Counter) -> Counter:
+    """Leaf day rows → every level and both grains, level by level (each level has fewer keys than the last)."""
+    result: Counter = Counter()
+    level = leaf
+    while level:
+        parents: Counter = Counter()
+        for (indicator, path, day, key), value in level.items():
+            if not value:
+                continue
+            result[(indicator, path, Fact.DAY, day, key)] += value
+            result[(indicator, path, Fact.MONTH, day[:8] + "01", key)] += value
+            parent = path[: path.rstrip("/").rfind("/") + 1]
+            if len(parent) > 1:
+                parents[(indicator, parent, day, key)] += value
+        level = parents
+    return result
+
+
+def _write_ledger(source_name: str, ledger: list[tuple[int, list]]) -> None:
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(Contribution._meta.db_table)} ({quote('source')}, {quote('object_id')}, "  # noqa: S608
+           f"{quote('rows')}) VALUES (%s, %s, %s)")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(source_name, pk, json.dumps(rows, separators=(",", ":"))) for pk, rows in ledger])
+
+
+REBUILDING = "rebuilding"  # a Cursor row of this name: a chunked rebuild is under way, the follower waits
+
+
+def rebuild(*, progress=None, chunked: bool = False) -> dict[str, int]:
+    """Recompute every source's contributions from the raw tables; replace the facts and the ledger.
+
+    By default in one transaction: nobody sees a half-built table, but on SQLite every writer waits for
+    the whole run. `chunked=True` commits every FLUSH_EVERY objects instead: intake goes on, dashboards show
+    partial figures meanwhile, the follower waits (a `rebuilding` cursor row) and then applies what
+    happened during the run (idempotent). A chunked rebuild that stops half-way must be run again.
+    """
+    if chunked:
+        with transaction.atomic():
+            last = _start_rebuild(chunked=True)
+        counts = _load(progress, step=transaction.atomic)
+        with transaction.atomic():
+            _finish_rebuild(last)
+        return counts
+    with transaction.atomic():
+        last = _start_rebuild(chunked=False)
+        counts = _load(progress, step=contextlib.nullcontext)
+        _finish_rebuild(last)
+    return counts
+
+
+def _start_rebuild(*, chunked: bool) -> int:
+    _locked_cursor()
+    last = OutboxEvent.objects.aggregate(last=Max("id"))["last"] or 0
+    if chunked:
+        Cursor.objects.get_or_create(name=REBUILDING)
+    Fact.objects.all().delete()
+    Contribution.objects.all().delete()
+    _children_index("drop")  # built again once, after the load: cheaper than keeping it up row by row
+    return last
+
+
+def _load(progress, *, step) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for source in registry.sources():
+        started = time.monotonic()
+        leaf: Counter = Counter()
+        ledger: list[tuple[int, list]] = []
+        n = 0
+        for obj in source.all_objects():
+            rows = _rows(source.contributions(obj))
+            n += 1
+            if rows:
+                for indicator, path, day, key, value in rows:
+                    leaf[(indicator, path, day, key)] += value
+                ledger.append((source.key(obj), rows))
+            if len(ledger) >= FLUSH_EVERY:
+                with step():
+                    _write_ledger(source.name, ledger)
+                    apply(_fan_out(leaf))
+                leaf, ledger = Counter(), []
+        with step():
+            _write_ledger(source.name, ledger)
+            apply(_fan_out(leaf))
+        counts[source.name] = n
+        if progress:
+            progress(source.name, n, time.monotonic() - started)
+    return counts
+
+
+def _finish_rebuild(last: int) -> None:
+    _children_index("create")
+    Cursor.objects.filter(name="outbox").update(last_id=last, gaps={})
+    Cursor.objects.filter(name=REBUILDING).delete()
+
+
+def _children_index(action: str) -> None:
+    index = next(i for i in Fact._meta.indexes if i.name == "stats_fact_children")
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if action == "drop":
+            cursor.execute(f"DROP INDEX IF EXISTS {quote(index.name)}")
+        else:
+            columns = ", ".join(quote(Fact._meta.get_field(name).column) for name in index.fields)
+            cursor.execute(f"CREATE INDEX {quote(index.name)} ON {quote(Fact._meta.db_table)} ({columns})")

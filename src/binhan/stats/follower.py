@@ -1,0 +1,65 @@
+"""Who runs the follower, and when: a thread in each process that writes events, nudged after commit.
+
+Every committed event nudges the thread (a subscriber on "*"); the thread waits a moment so that a
+burst becomes one batch, then runs `engine.follow_all()` on its own database connection. A lost
+nudge loses nothing: the cursor is in the database, and the next nudge, the periodic task or
+`binhan stats-follow` reads what is left. See docs/statistics.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+
+from binhan.core import events
+from binhan.stats import engine
+
+logger = logging.getLogger(__name__)
+
+COALESCE_SECONDS = 0.2
+
+
+class _Follower:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def nudge(self) -> None:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="binhan-stats", daemon=True)
+                self._thread.start()
+        self._pending.set()
+
+    def _run(self) -> None:
+        while True:
+            self._pending.wait()
+            self._pending.clear()
+            threading.Event().wait(COALESCE_SECONDS)
+            try:
+                close_old_connections()
+                engine.follow_all()
+            except Exception:  # the cursor did not move; the next nudge tries again
+                logger.exception("Statistics follower failed")
+            finally:
+                connection.close()
+
+
+_follower = _Follower()
+
+
+def _mode() -> str:
+    return settings.BINHAN_STATS_FOLLOW
+
+
+@events.subscribe("*")
+def on_event(event) -> None:
+    mode = _mode()
+    if mode == "thread":
+        _follower.nudge()
+    elif mode == "inline":
+        engine.follow_all()
