@@ -18,6 +18,10 @@ demo's "reports" step is run on it with the demo's seed: the same reports a fres
 `--postgres URL` the same runs against that database (a full demo is generated there first
 when it is empty).
 
+Up to zoom 13 the clusters come from the tally (`reports.tally`, a row per unit, category and
+small cell); `--raw` times everything again with the tally switched off, from the reports
+themselves, for comparison.
+
 `--explain` prints the query plans of a province-wide and a street view; `--index` times
 everything again with the two indexes proposed in docs/performance.md created for the run
 (and dropped after, even when the run is stopped with SIGTERM).
@@ -110,7 +114,7 @@ def ensure_reports(size: str, seed: int) -> int:
     return Report.objects.count()
 
 
-def run(size: str, requests: int, seed: int, explain: bool, index: bool) -> dict:
+def run(size: str, requests: int, seed: int, explain: bool, index: bool, raw: bool = False) -> dict:
     import django
 
     django.setup()
@@ -158,8 +162,16 @@ def run(size: str, requests: int, seed: int, explain: bool, index: bool) -> dict
                 }
         return results
 
+    from binhan.reports.models import ReportTally
+
     result = {"size": size, "database": connection.vendor, "reports": total, "requests": requests,
-              "ms": measure()}
+              "tally_rows": ReportTally.objects.filter(total__gt=0).count(), "ms": measure()}
+    if raw:
+        tally_zoom, maps.TALLY_ZOOM = maps.TALLY_ZOOM, -1
+        try:
+            result["ms_raw"] = measure()
+        finally:
+            maps.TALLY_ZOOM = tally_zoom
     if explain:
         result["plans"] = plans(leader, police, cases)
     if index:
@@ -220,6 +232,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seed", type=int, default=1, help="the demo's seed, and the viewports'")
     parser.add_argument("--explain", action="store_true", help="print the query plans")
     parser.add_argument("--index", action="store_true", help="time again with the proposed indexes")
+    parser.add_argument("--raw", action="store_true", help="time again from the reports, without the tally")
     parser.add_argument("--postgres", metavar="URL", help="run against this PostgreSQL database instead")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     options = parser.parse_args(argv)
@@ -230,15 +243,18 @@ def main(argv: list[str] | None = None) -> dict:
             raise SystemExit(f"No {database_path(options.size)}: run bench/demo_generation.py "
                              f"--size {options.size} first.")
         os.environ.update(bench_environ(options.size))
-    result = run(options.size, options.requests, options.seed, options.explain, options.index)
+    result = run(options.size, options.requests, options.seed, options.explain, options.index, options.raw)
     if options.json:
         print(json.dumps(result, ensure_ascii=False))
         return result
-    print(f"Map clusters on the {result['size']} demo ({result['database']}, {result['reports']:,} reports), "
-          f"{result['requests']} random viewports per line, zoom 8–16, selector called directly:")
-    for key in ("ms", "ms_with_index"):
+    print(f"Map clusters on the {result['size']} demo ({result['database']}, {result['reports']:,} reports, "
+          f"{result['tally_rows']:,} tally rows), {result['requests']} random viewports per line, zoom 8–16, "
+          f"selector called directly:")
+    for key in ("ms", "ms_raw", "ms_with_index"):
         if key not in result:
             continue
+        if key == "ms_raw":
+            print("From the reports themselves (the tally switched off):")
         if key == "ms_with_index":
             built = ", ".join(f"{name} ({', '.join(columns)})" for name, columns in PROPOSED_INDEXES.items())
             print(f"With the proposed indexes {built}, built in {result['index_build_s']} s:")

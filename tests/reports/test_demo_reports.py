@@ -171,6 +171,6 @@ def test_the_demo_loads_with_the_tally_counted_once_after_and_kept_after_that():
 
     demo()
     assert tally_rows() == counted_from_reports()
-    assert sum(row["total"] for row in tally_rows().values()) == 200
+    assert sum(row["total"] for key, row in tally_rows().items() if key[0] == 14) == 200
     make_report(unit=AdministrativeUnit.objects.filter(level=Level.GROUP).first(), lat=21.0, lon=107.0)
     assert tally_rows() == counted_from_reports()

@@ -6,6 +6,7 @@ import random
 import pytest
 from django.utils import timezone
 
+from binhan.core import paths
 from binhan.reports import tally
 from binhan.reports.models import Category, Report, ReportTally, Status
 from tests.factories import make_report
@@ -15,21 +16,22 @@ def counted_from_reports() -> dict:
     """What the tally must hold, counted in Python from the reports (rows with no report left out)."""
     expected: dict = {}
     for report in Report.objects.filter(lat__isnull=False, lon__isnull=False):
-        key = (report.unit_path, report.category_id, math.floor(report.lat / tally.FINE_CELL),
-               math.floor(report.lon / tally.FINE_CELL))
-        row = expected.setdefault(key,
-                                  {"total": 0, "lat": 0.0, "lon": 0.0, **{s: 0 for s in Status.values}})
-        row["total"] += 1
-        row["lat"] += report.lat
-        row["lon"] += report.lon
-        row[report.status] += 1
+        for level in tally.LEVELS:
+            cell = tally.cell_of(level)
+            key = (level, paths.truncate(report.unit_path, 3), report.category_id, math.floor(report.lat / cell),
+                   math.floor(report.lon / cell))
+            row = expected.setdefault(key, {"total": 0, "lat": 0.0, "lon": 0.0, **{s: 0 for s in Status.values}})
+            row["total"] += 1
+            row["lat"] += report.lat
+            row["lon"] += report.lon
+            row[report.status] += 1
     return expected
 
 
 def tally_rows() -> dict:
     rows = {}
     for row in ReportTally.objects.filter(total__gt=0):
-        rows[(row.unit_path, row.category_id, row.cell_y, row.cell_x)] = {
+        rows[(row.level, row.unit_path, row.category_id, row.cell_y, row.cell_x)] = {
             "total": row.total, "lat": pytest.approx(row.lat_sum, abs=1e-6), "lon": pytest.approx(row.lon_sum, abs=1e-6),
             **{s: getattr(row, tally.status_column(s)) for s in Status.values}}
     return rows
@@ -43,32 +45,51 @@ def test_a_located_report_is_counted_and_an_unlocated_one_is_not(world):
     make_report(unit=world.group_a, lat=21.01, lon=107.02)
     make_report(unit=world.group_a, lat=21.011, lon=107.021, status=Status.RESOLVED)  # the same 600 m cell
     make_report(unit=world.group_a)  # no coordinates
-    row = ReportTally.objects.get()
+    assert sorted(ReportTally.objects.values_list("level", flat=True)) == list(tally.LEVELS)
+    row = ReportTally.objects.get(level=14)
     theft = Category.objects.get(code="theft", province=None)
+    cell = tally.cell_of(14)
     assert (row.unit_path, row.category_id, row.cell_y, row.cell_x, row.total, row.n_new, row.n_resolved) == (
-        world.group_a.path, theft.pk, math.floor(21.01 / tally.FINE_CELL), math.floor(107.02 / tally.FINE_CELL), 2, 1, 1)
+        world.commune_a.path, theft.pk, math.floor(21.01 / cell), math.floor(107.02 / cell), 2, 1, 1)
     assert (round(row.lat_sum, 6), round(row.lon_sum, 6)) == (42.021, 214.041)
 
 
-def test_the_fine_cell_is_the_maps_cell_at_zoom_14():
+def test_each_level_is_the_maps_grid_at_its_zoom_and_tiles_the_coarser_cells():
     from binhan.reports import maps
 
-    assert (tally.FINE_CELL, tally.FINE_ZOOM) == (maps.cell_size(14), 14)
+    assert [tally.cell_of(level) for level in tally.LEVELS] == [maps.cell_size(level) for level in tally.LEVELS]
+    # A map cell is read at the coarsest level that tiles it; a cell finer than level 14 has none.
+    assert [tally.level_for(maps.cell_size(zoom)) for zoom in (6, 8, 9, 10, 11, 12, 13, 14, 15)] == [
+        8, 8, 10, 10, 12, 12, 14, 14, None]
+
+
+def test_the_commune_is_cut_from_the_path_as_paths_truncate_cuts_it(world):
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        expression = tally.POSTGRES_COMMUNE
+    else:
+        expression = tally._sqlite_commune("unit_path")
+    for path in ("/VN/22/7090/7090-001/", "/VN/22/7090/", "/VN/22/", "/VN/", "/VN/22/26734/26734-12/x/"):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {expression} FROM (SELECT %s AS unit_path) AS t", [path])  # noqa: S608
+            assert cursor.fetchone()[0] == paths.truncate(path, 3)
 
 
 def test_cells_below_zero_are_floored_as_the_map_floors_them(world):
     make_report(unit=world.group_a, lat=-12.3456, lon=-77.0321)
-    row = ReportTally.objects.get()
-    assert (row.cell_y, row.cell_x) == (math.floor(-12.3456 / tally.FINE_CELL), math.floor(-77.0321 / tally.FINE_CELL))
+    for row in ReportTally.objects.all():
+        cell = tally.cell_of(row.level)
+        assert (row.cell_y, row.cell_x) == (math.floor(-12.3456 / cell), math.floor(-77.0321 / cell))
 
 
 def test_status_move_and_delete_shift_the_counts(world):
     report = make_report(unit=world.group_a, lat=21.0, lon=107.0)
     Report.objects.filter(pk=report.pk).update(status=Status.IN_PROGRESS)
-    assert ReportTally.objects.values_list("n_new", "n_in_progress").get() == (0, 1)
+    assert ReportTally.objects.filter(level=14).values_list("n_new", "n_in_progress").get() == (0, 1)
     Report.objects.filter(pk=report.pk).update(unit=world.group_b, unit_path=world.group_b.path)
     assert tally_rows() == counted_from_reports()
-    assert {key[:2] for key in tally_rows()} == {(world.group_b.path, report.category_id)}
+    assert {key[1:3] for key in tally_rows()} == {(world.commune_b.path, report.category_id)}
     Report.objects.filter(pk=report.pk).update(updated_at=report.updated_at)  # nothing counted changes
     assert tally_rows() == counted_from_reports()
     Report.objects.filter(pk=report.pk).delete()
@@ -82,7 +103,8 @@ def test_bulk_writes_are_counted(world):
                lon=107, created_at=timezone.now()) for n in range(30)])
     Report.objects.filter(lat__lt=21.1).update(status=Status.REJECTED)
     assert tally_rows() == counted_from_reports()
-    assert [sum(column) for column in zip(*ReportTally.objects.values_list("total", "n_rejected"), strict=True)] == [30, 10]
+    assert [sum(column) for column in zip(*ReportTally.objects.filter(level=14).values_list("total", "n_rejected"),
+                                          strict=True)] == [30, 10]
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -119,9 +141,9 @@ def test_a_bulk_load_with_the_triggers_off_is_counted_once_after(world):
         make_report(unit=world.group_a, lat=21.0, lon=107.0)
         make_report(unit=world.group_a, lat=21.0, lon=107.0)
         assert ReportTally.objects.count() == 0
-    assert ReportTally.objects.values_list("total", flat=True).get() == 2
+    assert ReportTally.objects.filter(level=14).values_list("total", flat=True).get() == 2
     make_report(unit=world.group_a, lat=21.0, lon=107.0)  # the triggers are back
-    assert ReportTally.objects.values_list("total", flat=True).get() == 3
+    assert ReportTally.objects.filter(level=14).values_list("total", flat=True).get() == 3
 
 
 def _clusters(viewer, filters, bbox, zoom, *, from_tally: bool):
@@ -149,11 +171,18 @@ def test_clusters_from_the_tally_equal_clusters_from_the_reports(world, seed):
                     lat=rng.uniform(20.8, 21.3), lon=rng.uniform(106.9, 107.5), status=rng.choice(Status.values))
     bbox = maps.BBox(106.8, 20.7, 107.6, 21.4)
     every, open_only = QueueFilters(), QueueFilters(statuses=("new", "acknowledged"))
-    for zoom in (8, 10, 12, 13):
+    for zoom in (8, 9, 10, 11, 12, 13, 14):
         for viewer in (world.province_leader, world.police_a):
-            # Every status: the same clusters, positions included, and the same single reports.
-            assert (_clusters(viewer, every, bbox, zoom, from_tally=True)
-                    == _clusters(viewer, every, bbox, zoom, from_tally=False))
+            # Every status: the same clusters, positions included, and the same single reports, except that
+            # province-wide a single report stays a cluster of one (see maps._name_single_reports).
+            tally_clusters, tally_points = _clusters(viewer, every, bbox, zoom, from_tally=True)
+            report_clusters, report_points = _clusters(viewer, every, bbox, zoom, from_tally=False)
+            if viewer == world.province_leader:
+                ones = {cell: value for cell, value in tally_clusters.items() if value[0] == 1}
+                assert (len(ones), tally_points) == (len(report_points), [])
+                tally_clusters = {cell: value for cell, value in tally_clusters.items() if value[0] > 1}
+                report_points = []
+            assert (tally_clusters, tally_points) == (report_clusters, report_points)
             # Some statuses: the same counts (a position is then the mean of the cell's reports of every status).
             tally_clusters, tally_points = _clusters(viewer, open_only, bbox, zoom, from_tally=True)
             report_clusters, report_points = _clusters(viewer, open_only, bbox, zoom, from_tally=False)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from binhan.core import paths, scoping
 from binhan.geo.models import AdministrativeUnit, Level
 from binhan.reports import tally
-from binhan.reports.models import Category, Report, ReportTally, Status, format_reference
+from binhan.reports.models import OPEN_STATUSES, Category, Report, ReportTally, Status, format_reference
 from binhan.reports.roles import HANDLER_ROLES
 from binhan.reports.selectors import QueueFilters, report_list
 
@@ -28,7 +28,7 @@ TILE_PIXELS = 256
 CELL_PIXELS = 64  # a cluster stands for about this many screen pixels squared
 MAX_ZOOM = 22
 POINTS_ZOOM = 16  # from here on, single reports rather than clusters
-TALLY_ZOOM = 13  # up to here, clusters come from the tally (a row per unit and category) when the filters allow
+TALLY_ZOOM = 14  # up to here, clusters come from the tally (reports.tally) when the filters and the viewer allow
 MAX_FEATURES = 2000  # clusters plus single reports in one response
 
 
@@ -124,8 +124,9 @@ def report_clusters(*, viewer, filters: QueueFilters, bbox: BBox, zoom: int,
     the grouped one runs only when there are more.
     """
     cell, snapped = grid_for(bbox, zoom, limit=limit)
-    if zoom <= TALLY_ZOOM and tally_answers(filters):
-        return _tally_clusters(viewer=viewer, filters=filters, zoom=zoom, cell=cell, snapped=snapped)
+    level = tally.level_for(cell)
+    if zoom <= TALLY_ZOOM and level is not None and tally_answers(viewer, filters):
+        return _tally_clusters(viewer=viewer, filters=filters, zoom=zoom, cell=cell, snapped=snapped, level=level)
     reports = report_list(viewer=viewer, filters=filters).order_by()  # no ORDER BY inside the GROUP BY
     if zoom >= POINTS_ZOOM:
         exact = BBox(*bbox.as_list())
@@ -183,25 +184,32 @@ def _gathered(data: MapData, grouped, cell: float) -> MapData:
     return data
 
 
-def tally_answers(filters: QueueFilters) -> bool:
-    """Whether the tally can count for these filters: statuses, categories and a unit, nothing else."""
-    return not (filters.priorities or filters.assigned or filters.overdue or filters.since or filters.until
-                or filters.query or filters.extra)
+def tally_answers(viewer, filters: QueueFilters) -> bool:
+    """Whether the tally can count: filters on statuses, categories and a unit no smaller than a
+    commune, for a viewer whose areas are communes or wider (the tally's rows are per commune)."""
+    if (filters.priorities or filters.assigned or filters.overdue or filters.since or filters.until
+            or filters.query or filters.extra):
+        return False
+    if filters.unit_path and paths.truncate(filters.unit_path, 3) != filters.unit_path:
+        return False
+    scopes = scoping.scope_paths(viewer, HANDLER_ROLES)
+    return scopes is scoping.EVERYTHING or all(paths.truncate(path, 3) == path for path in scopes)
 
 
-def _tally_clusters(*, viewer, filters: QueueFilters, zoom: int, cell: float, snapped: BBox) -> MapData:
-    """The same clusters as from the reports, counted from the tally's small cells.
+def _tally_clusters(*, viewer, filters: QueueFilters, zoom: int, cell: float, snapped: BBox, level: int) -> MapData:
+    """The same clusters as from the reports, counted from the tally's cells of `level`.
 
-    A map cell at this zoom is an exact block of 2^k × 2^k tally cells (both grids are anchored at
-    0° and their sizes are 90° over powers of two), so the counts are exact. A cluster's position
-    is the mean of its cells' reports of every status, weighted by the chosen ones: within a cell
-    of 600 m, the same place the reports would give, give or take a few metres.
+    A map cell here is an exact block of 2^k × 2^k cells of the level (both grids are anchored at 0°
+    and their sizes are 90° over powers of two), so the counts are exact. A cluster's position is the
+    mean of its cells' reports of every status, weighted by the chosen ones: the same place the
+    reports would give when every status is chosen, a few metres off otherwise.
     """
-    ratio = round(cell / tally.FINE_CELL)  # a power of two: grid_for only doubles cell_size(zoom)
+    fine = tally.cell_of(level)
+    ratio = round(cell / fine)  # a power of two (tally.level_for)
     rows = scoping.visible(ReportTally.objects.all(), viewer, roles=HANDLER_ROLES).filter(
-        total__gt=0,
-        cell_y__gte=math.floor(snapped.south / tally.FINE_CELL), cell_y__lt=math.floor(snapped.north / tally.FINE_CELL),
-        cell_x__gte=math.floor(snapped.west / tally.FINE_CELL), cell_x__lt=math.floor(snapped.east / tally.FINE_CELL))
+        level=level, total__gt=0,
+        cell_y__gte=math.floor(snapped.south / fine), cell_y__lt=math.floor(snapped.north / fine),
+        cell_x__gte=math.floor(snapped.west / fine), cell_x__lt=math.floor(snapped.east / fine))
     if filters.categories:
         rows = rows.filter(category_id__in=filters.categories)
     if filters.unit_path:
@@ -215,37 +223,43 @@ def _tally_clusters(*, viewer, filters: QueueFilters, zoom: int, cell: float, sn
         .annotate(map_y=Cast(Floor(F("cell_y") / float(ratio)), IntegerField()),
                   map_x=Cast(Floor(F("cell_x") / float(ratio)), IntegerField()))
         .values("map_y", "map_x", "category_id")
-        .annotate(n=Sum("n_chosen"), lat_sum=Sum(F("lat_sum") * mean_weight), lon_sum=Sum(F("lon_sum") * mean_weight),
-                  unit_path=Min("unit_path"))
+        .annotate(n=Sum("n_chosen"), lat_sum=Sum(F("lat_sum") * mean_weight), lon_sum=Sum(F("lon_sum") * mean_weight))
         .order_by()
     )
-    grouped = [{**row, "cell_y": row.pop("map_y"), "cell_x": row.pop("map_x"), "cell": cell} for row in grouped]
-    _name_single_reports(viewer, filters, grouped)
+    grouped = [{**row, "cell_y": row.pop("map_y"), "cell_x": row.pop("map_x")} for row in grouped]
+    _name_single_reports(viewer, filters, grouped, cell)
     return _gathered(MapData(zoom=zoom, cell=cell, bbox=snapped), grouped, cell)
 
 
 MAX_SINGLES = 200  # single reports named in one query; beyond, they stay clusters of one
 
 
-def _name_single_reports(viewer, filters: QueueFilters, grouped: list[dict]) -> None:
-    """A cell of one report comes back as that report, as from the reports themselves: its tally row
-    (the only one in the cell, with one report of the chosen statuses) says where to find it."""
+def _name_single_reports(viewer, filters: QueueFilters, grouped: list[dict], cell: float) -> None:
+    """A cell of one report comes back as that report, as from the reports themselves: one query for
+    the chosen reports inside those cells. It is cheap for open reports (their place index,
+    rep_map_status) and for a viewer of one commune or less; for every status over a province,
+    SQLite would read a million rows (2.5 s measured), so there a cell of one stays a cluster of
+    one, and zooming in shows the report.
+    """
+    scopes = scoping.scope_paths(viewer, HANDLER_ROLES)
+    narrow = scopes is not scoping.EVERYTHING and all(path.count(paths.SEPARATOR) >= 4 for path in scopes)
+    if not (narrow or (filters.unit_path and filters.unit_path.count(paths.SEPARATOR) >= 4)
+            or (filters.statuses and set(filters.statuses) <= set(OPEN_STATUSES))):
+        return
     per_cell: dict[tuple[int, int], list[dict]] = {}
     for row in grouped:
         per_cell.setdefault((row["cell_y"], row["cell_x"]), []).append(row)
-    singles = {(rows[0]["unit_path"], rows[0]["category_id"], cell): rows[0]
-               for cell, rows in per_cell.items() if len(rows) == 1 and rows[0]["n"] == 1}
+    singles = {key: rows[0] for key, rows in per_cell.items() if len(rows) == 1 and rows[0]["n"] == 1}
     if not singles or len(singles) > MAX_SINGLES:
         return
     where = Q()
-    for unit_path, category_id, _cell in singles:
-        where |= Q(unit_path=unit_path, category_id=category_id)
-    cell = next(iter(grouped))["cell"]
-    found = (report_list(viewer=viewer, filters=filters).order_by().filter(where, lat__isnull=False, lon__isnull=False)
-             .values_list("unit_path", "category_id", "id", "lat", "lon", "status", "priority", "created_at"))
-    for unit_path, category_id, pk, lat, lon, status, priority, created in found:
-        row = singles.get((unit_path, category_id, (math.floor(lat / cell), math.floor(lon / cell))))
-        if row is not None:
+    for cell_y, cell_x in singles:
+        where |= Q(lat__gte=cell_y * cell, lat__lt=(cell_y + 1) * cell, lon__gte=cell_x * cell, lon__lt=(cell_x + 1) * cell)
+    found = (report_list(viewer=viewer, filters=filters).order_by().filter(where)
+             .values_list("id", "lat", "lon", "category_id", "status", "priority", "created_at"))
+    for pk, lat, lon, category_id, status, priority, created in found:
+        row = singles.get((math.floor(lat / cell), math.floor(lon / cell)))
+        if row is not None and row["category_id"] == category_id:
             row.update(first_id=pk, lat_sum=lat, lon_sum=lon, status=status, priority=priority, created=created)
 
 

@@ -181,6 +181,9 @@ class Report(models.Model):
             # The map's default view (open reports in a viewport) answers from this index alone.
             models.Index(fields=["status", "lat", "lon", "category", "unit_path", "priority", "created_at"],
                          name="rep_map_status"),
+            # Any filter at street level, and the single reports the tally's clusters name (reports.maps).
+            models.Index(fields=["lat", "lon", "category", "unit_path", "status", "priority", "created_at"],
+                         name="rep_map_place"),
         ]
 
     def __str__(self) -> str:
@@ -298,16 +301,17 @@ class Open311Client(models.Model):
 
 
 class ReportTally(models.Model):
-    """The located reports of one unit and category in one small grid cell: how many of each
-    status, and the sums of their coordinates. Database triggers on the reports' table keep it
-    (reports.tally), whatever writes the reports, so the map at low zoom reads a row per unit,
-    category and cell instead of every report (docs/performance.md, "Map of reports").
+    """The located reports of one commune and category in one grid cell of one level: how many of
+    each status, and the sums of their coordinates. Database triggers on the reports' table keep
+    it (reports.tally), whatever writes the reports, so the map at low zoom reads a few rows per
+    cell in view instead of every report (docs/performance.md, "Map of reports").
 
-    The cell is the map's cell at zoom 14 (reports.tally.FINE_CELL), anchored at 0° like the
-    map's own: every cell of a lower zoom is an exact block of these, so counts built from the
-    tally equal counts built from the reports."""
+    Each level is the map's grid at that zoom (8, 10, 12, 14: reports.tally.LEVELS), anchored at 0°
+    like the map's own: a map cell at a zoom up to the level's is an exact block of the level's
+    cells, so counts built from the tally equal counts built from the reports."""
 
-    unit_path = models.CharField(max_length=255)
+    level = models.PositiveSmallIntegerField()
+    unit_path = models.CharField(max_length=255)  # the commune's (the province's for a report placed there)
     category = models.ForeignKey(Category, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     cell_y = models.IntegerField()
     cell_x = models.IntegerField()
@@ -325,10 +329,10 @@ class ReportTally(models.Model):
     scope_path_field = "unit_path"
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["unit_path", "category", "cell_y", "cell_x"],
+        constraints = [models.UniqueConstraint(fields=["level", "unit_path", "category", "cell_y", "cell_x"],
                                                name="rep_tally_key")]
         indexes = [models.Index(fields=["unit_path"], name="rep_tally_path_like", opclasses=["varchar_pattern_ops"]),
-                   models.Index(fields=["cell_y", "cell_x"], name="rep_tally_cell")]
+                   models.Index(fields=["level", "cell_y", "cell_x"], name="rep_tally_cell")]
 
     def __str__(self) -> str:
-        return f"{self.unit_path} · {self.category_id} · ({self.cell_y}, {self.cell_x}): {self.total}"
+        return f"{self.level} · {self.unit_path} · {self.category_id} · ({self.cell_y}, {self.cell_x}): {self.total}"

@@ -4,20 +4,6 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def triggers_on(apps, schema_editor):
-    # The tally's triggers and a first count of the reports already there (reports/tally.py).
-    from binhan.reports import tally
-
-    tally.create_triggers(schema_editor)
-    tally.rebuild()
-
-
-def triggers_off(apps, schema_editor):
-    from binhan.reports import tally
-
-    tally.drop_triggers(schema_editor)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -49,5 +35,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('unit_path', 'category', 'cell_y', 'cell_x'), name='rep_tally_key')],
             },
         ),
-        migrations.RunPython(triggers_on, triggers_off),
+        # The triggers come with 0006 (a pyramid of levels); this first form had none of its own.
     ]
