@@ -1,12 +1,15 @@
 """Time the fire-safety demo step and its reads at the large demo scale (a million households).
 
-    .venv/bin/python bench/firesafety.py [--size large] [--runs 10] [--json]
+    .venv/bin/python bench/firesafety.py [--size large] [--runs 10] [--json] [--reuse]
 
 Makes var/bench/firesafety-<size>.sqlite3 from scratch with only the platform's demo steps
 (units, groups, households, users) and the `firesafety` step, then times the reads (median of
 --runs) as the province leader and a commune police officer would make them, the scope cache
 emptied before each: readiness of the province and per commune, the overdue register per area
-and per team, the first page of the overdue list, the team list, and the map layers.
+and per team, the first page of the overdue list, the team list, the map layers, a team page's map
+(households with their state and place, points) and the fire panel of a report (nearest points,
+households with an in-date extinguisher, nearest first). `--reuse` measures again on the file
+made before (migrated first), without generating it anew.
 """
 
 from __future__ import annotations
@@ -24,10 +27,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import BENCH_DIR  # noqa: E402
 
 
-def prepare(size: str) -> Path:
+def prepare(size: str, *, reuse: bool = False) -> Path:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     target = BENCH_DIR / f"firesafety-{size}.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
+    if reuse and not target.exists():
+        raise SystemExit(f"{target} is missing: run bench/firesafety.py --size {size} first.")
+    for suffix in ("", "-wal", "-shm") if not reuse else ():
         Path(f"{target}{suffix}").unlink(missing_ok=True)
     os.environ.update({"BINHAN_DEMO": "1", "BINHAN_VAR_DIR": str(BENCH_DIR), "DATABASE_URL": f"sqlite:///{target}",
                        "DJANGO_SETTINGS_MODULE": "binhan.settings"})
@@ -68,14 +73,25 @@ def median_ms(function, runs: int, user) -> float:
 
 def measure(runs: int) -> dict:
     from binhan.accounts.models import User
-    from binhan.firesafety.selectors import equipment, maps, readiness, teams
+    from binhan.firesafety.selectors import equipment, maps, points, readiness, teams
+    from binhan.firesafety.selectors import reports as fire_reports
     from binhan.geo.models import AdministrativeUnit
+    from binhan.reports.models import Report
 
     leader = User.objects.get(username="demo-province-leader")
     police = User.objects.get(username="demo-commune-police")
     province = AdministrativeUnit.objects.get(path=leader.memberships.get().unit_path)
     commune = AdministrativeUnit.objects.get(path=police.memberships.get().unit_path)
     overdue = equipment.EquipmentFilters(status="overdue")
+    # The commune's largest team, and a fire at its group's centre (an unsaved report: the panel reads
+    # only its group and place).
+    team = (teams.team_list(viewer=police).select_related("unit").order_by("-household_count", "id").first())
+    fire = Report(unit_path=team.unit_path, lat=team.unit.centre_lat, lon=team.unit.centre_lon)
+
+    def team_page_map():
+        return maps.team_map(team=team, households=list(teams.team_households(team=team)),
+                             points=points.team_points(viewer=police, team=team))
+
     reads = {
         "readiness of the province (all teams), province leader":
             (leader, lambda: readiness.readiness(viewer=leader, unit=province)),
@@ -97,6 +113,11 @@ def measure(runs: int) -> dict:
             (leader, lambda: (teams.team_list(viewer=leader).count(), list(teams.team_list(viewer=leader)[:50]))),
         "map: points with their state, province leader": (leader, lambda: maps.point_features(viewer=leader)),
         "map: teams with their score, province leader": (leader, lambda: maps.team_features(viewer=leader)),
+        f"team page: households with their state and places, points (map), commune police, "
+        f"{team.household_count} households": (police, team_page_map),
+        "fire panel: nearest 5 points of the commune, households with an in-date extinguisher, commune police":
+            (police, lambda: (fire_reports.nearest_points(viewer=police, report=fire),
+                              fire_reports.households_with_extinguisher(viewer=police, report=fire))),
     }
     return {name: median_ms(function, runs, user) for name, (user, function) in reads.items()}
 
@@ -107,12 +128,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="measure the reads again on the file made before")
     args = parser.parse_args()
-    database = prepare(args.size)
+    database = prepare(args.size, reuse=args.reuse)
     import django
 
     django.setup()
-    seconds, counts = generate(args.size, args.seed)
+    if args.reuse:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        seconds, counts = {}, {}
+    else:
+        seconds, counts = generate(args.size, args.seed)
     result = {"size": args.size, "database": str(database), "step_seconds": seconds, "rows": counts,
               "reads_ms": measure(args.runs)}
     if args.json:

@@ -1,12 +1,13 @@
 """Open311 intake under load: accepted reports per second and latency, on SQLite and PostgreSQL.
 
     .venv/bin/python bench/intake.py [--duration 20] [--connections 16] [--databases sqlite,postgres]
-                                     [--redis redis://127.0.0.1:6379/14] [--json]
+                                     [--redis redis://127.0.0.1:6379/14] [--no-worker] [--reuse] [--json]
 
 For each database: a fresh database (var/bench/intake.sqlite3, or the PostgreSQL database
 `binhan_bench_intake`, dropped and re-created), `migrate`, `demo --size small`, an Open311 key
-from `binhan open311-key create`, then `binhan serve --workers 2 --no-worker` and wrk (Debian's
-package, installed with apt-get when missing) with 16 connections:
+from `binhan open311-key create`, then `binhan serve --workers 2` (with its task worker, which keeps the
+statistics current) and wrk (Debian's package, installed with apt-get when missing) with 16
+connections:
 
 1. `GET /healthz` for a third of the duration: the floor the stack itself sets;
 2. `POST /open311/v2/requests.json`, form-encoded, for the full duration, cycling through
@@ -66,9 +67,10 @@ def ensure_wrk() -> str:
 
 
 def server_environ(database_url: str, log_level: str, redis_url: str = "") -> dict[str, str]:
-    # The server's own settings, except the lane sizes, which a run may vary (docs/operations.md).
+    # The server's own settings, except those a run may vary to compare: the lane sizes
+    # (docs/operations.md), the statistics follower and SQLite's checkpoints.
     env = {key: value for key, value in os.environ.items()
-           if key in ("BINHAN_INTAKE_THREADS", "BINHAN_THREADS")
+           if key in ("BINHAN_INTAKE_THREADS", "BINHAN_THREADS", "BINHAN_STATS_FOLLOW", "BINHAN_SQLITE_CHECKPOINT")
            or not key.startswith(("BINHAN_", "DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY"))}
     env.update(BINHAN_DEMO="1", BINHAN_TESTING="0", BINHAN_VAR_DIR=str(BENCH_DIR), DATABASE_URL=database_url,
                DJANGO_SETTINGS_MODULE="binhan.settings", LOG_LEVEL=log_level, PYTHONUNBUFFERED="1")
@@ -113,6 +115,32 @@ def report_count(database_url: str) -> int:
         return conn.execute("SELECT COUNT(*) FROM reports_report").fetchone()[0]
 
 
+def _cpu_of(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def cpu_seconds(server_group: int, database_name: str) -> tuple[float, float]:
+    """CPU seconds used so far by the server's processes (its task worker included) and the database's backends."""
+    server = database = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if server_group in (int(stat[2]), int(stat[1])):  # the server's process group, or its task worker
+            server += _cpu_of(int(entry.name))
+        elif database_name and command.startswith("postgres:") and f" {database_name} " in command:
+            database += _cpu_of(int(entry.name))
+    return server, database
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -120,13 +148,13 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, env: dict[str, str], workers: int, log: Path) -> None:
+    def __init__(self, env: dict[str, str], workers: int, log: Path, *, task_worker: bool = True) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         with open(log, "wb") as out:
             self.process = subprocess.Popen(  # noqa: S603
-                [sys.executable, "-m", "binhan", "serve", "--workers", str(workers), "--no-worker",
-                 "--host", "127.0.0.1", "--port", str(self.port)],
+                [sys.executable, "-m", "binhan", "serve", "--workers", str(workers),
+                 *([] if task_worker else ["--no-worker"]), "--host", "127.0.0.1", "--port", str(self.port)],
                 env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -212,13 +240,27 @@ def wrk(url: str, *, seconds: int, connections: int, threads: int, script: Path 
             "raw": output}
 
 
+def existing_database(kind: str, pg_url: str) -> str:
+    return f"sqlite:///{BENCH_DIR / 'intake.sqlite3'}" if kind == "sqlite" else pg_url
+
+
 def prepare(kind: str, options) -> tuple[str, str, list]:
-    """A fresh database with the small demo and an Open311 key; (database URL, key, group centres)."""
-    database_url = fresh_database(kind, options.pg_url)
+    """A fresh database with the small demo and an Open311 key; (database URL, key, group centres).
+
+    With --reuse, the previous run's database when it has one (the reports it received stay)."""
+    database_url = existing_database(kind, options.pg_url) if options.reuse else ""
+    try:
+        reusable = bool(database_url) and report_count(database_url) > 0
+    except Exception:  # noqa: BLE001 (no such database yet)
+        reusable = False
+    if not reusable:
+        database_url = fresh_database(kind, options.pg_url)
     env = server_environ(database_url, options.log_level)
     binhan("migrate", "--noinput", "-v0", env=env)
-    binhan("demo", "--size", "small", "--seed", "1", env=env)
-    key = binhan("open311-key", "create", "bench", "--rate", "1000", env=env).strip().splitlines()[-1]
+    if not reusable:
+        binhan("demo", "--size", "small", "--seed", "1", env=env)
+    key = binhan("open311-key", "create", f"bench-{time.time():.0f}", "--rate", "1000",
+                 env=env).strip().splitlines()[-1]
     output = binhan("shell", "--no-imports", "--verbosity", "0", "--command", CENTRES, env=env)
     centres = json.loads(next(line for line in output.splitlines() if line.startswith("CENTRES "))[8:])
     return database_url, key, centres
@@ -230,14 +272,17 @@ def run(kind: str, options, prepared: tuple[str, str, list], redis_url: str = ""
     with tempfile.TemporaryDirectory(prefix="binhan-bench-intake-") as tmp:
         directory = Path(tmp)
         script = lua_script(request_bodies(key, centres, BODIES), directory)
-        server = Server(env, options.workers, directory / "server.log")
+        server = Server(env, options.workers, directory / "server.log", task_worker=not options.no_worker)
         try:
             load = {"connections": options.connections, "threads": options.threads}
             wrk(server.url + "/healthz", seconds=2, **load)  # warm both worker processes
             wrk(server.url + "/open311/v2/requests.json", seconds=2, script=script, **load)
             healthz = wrk(server.url + "/healthz", seconds=max(options.duration // 3, 5), **load)
+            database_name = "" if kind == "sqlite" else urlsplit(database_url).path.lstrip("/")
             before = report_count(database_url)
+            cpu_before = cpu_seconds(server.process.pid, database_name)
             intake = wrk(server.url + "/open311/v2/requests.json", seconds=options.duration, script=script, **load)
+            cpu_after = cpu_seconds(server.process.pid, database_name)
             after = report_count(database_url)
         finally:
             server.stop()
@@ -249,6 +294,9 @@ def run(kind: str, options, prepared: tuple[str, str, list], redis_url: str = ""
         "healthz": {k: v for k, v in healthz.items() if k != "raw"},
         "intake": {k: v for k, v in intake.items() if k != "raw"},
         "accepted": accepted, "accepted_per_second": round(accepted / intake["seconds"], 1),
+        # CPU per accepted report: the server processes', and PostgreSQL's backends for this database.
+        "server_cpu_ms": round(1000 * (cpu_after[0] - cpu_before[0]) / max(accepted, 1), 2),
+        "database_cpu_ms": round(1000 * (cpu_after[1] - cpu_before[1]) / max(accepted, 1), 2),
         "meets_target": accepted / intake["seconds"] >= TARGET_ACCEPTED_PER_SECOND
         and intake.get("p99", 1e9) <= TARGET_P99_MS,
         "server_log_tail": log_tail if intake["non_2xx"] or intake["socket_errors"] else "",
@@ -268,6 +316,10 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--log-level", default="WARNING",
                         help="server LOG_LEVEL; INFO adds uvicorn's access log line per request")
     parser.add_argument("--json", action="store_true", help="print one JSON line instead of text")
+    parser.add_argument("--no-worker", action="store_true",
+                        help="serve without the task worker (the statistics then follow in the server processes)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the previous run's database when there is one (quicker comparisons)")
     options = parser.parse_args(argv)
     ensure_wrk()
     results = []
@@ -288,6 +340,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
         print(f"  POST requests.json: {result['accepted_per_second']:.0f} accepted reports/s "
               f"({result['accepted']} in {intake['seconds']} s; wrk {intake['requests_per_second']:.0f} req/s, "
               f"{intake['non_2xx']} non-2xx), p50 {intake['p50']} ms, p99 {intake['p99']} ms")
+        print(f"  CPU per accepted report: server {result['server_cpu_ms']} ms"
+              + (f", PostgreSQL {result['database_cpu_ms']} ms" if result["database"] != "sqlite" else ""))
         verdict = "meets" if result["meets_target"] else "misses"
         print(f"  {verdict} the target of {TARGET_ACCEPTED_PER_SECOND} reports/s with p99 ≤ {TARGET_P99_MS} ms")
         if result["server_log_tail"]:

@@ -10,6 +10,7 @@ Makes var/bench/stats-<size>.sqlite3 once (migrate, then `binhan demo` limited t
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import statistics
@@ -103,6 +104,20 @@ def measure(runs: int) -> dict:
             selectors.trend(unit=unit, codes=["reports.received"], period=period)
         return run
 
+    day = dt.timedelta(days=1)
+    review = periods.five_years(periods.of("assessment", last.date()).end.year)
+    ten_years = periods.assessment_years(review.previous()) + periods.assessment_years(review)
+
+    def five_year_review():
+        """What the five-year report reads: a dashboard over five years (the units below in both periods), and
+        every indicator in each of the ten assessment years."""
+        selectors.figures(unit=province, codes=codes, period=review, with_breakdown=True)
+        selectors.children_compared(unit=province, codes=["reports.received", "reports.clearance_rate",
+                                                          "reports.response_minutes", "community.teams"], period=review)
+        selectors.trend(unit=province, codes=["reports.received"], period=review)
+        selectors.yearly(unit=province, codes=codes, windows=[periods.of("assessment", ten_years[0].start - day),
+                                                              *ten_years])
+
     def nation_indicator():
         selectors.children(unit=nation, codes=["reports.received", "reports.clearance_rate"], period=year)
 
@@ -120,6 +135,7 @@ def measure(runs: int) -> dict:
         "province_dashboard_month": timed(dashboard(province, month), runs),
         "nation_indicator_year": timed(nation_indicator, runs),
         "commune_drilldown_year": timed(dashboard(commune, year), runs),
+        "province_five_year_review": timed(five_year_review, runs),
         "naive_group_by_province_year": timed(naive_dashboard, max(3, runs // 10)),
     }
     return result

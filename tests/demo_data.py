@@ -107,12 +107,13 @@ def remove_cameras_data() -> None:
 
 
 def remove_residence_data() -> None:
-    from binhan.residence.models import Declaration, Lodging, Stay, StayCount
+    from binhan.residence.models import Declaration, Lodging, Stay, StayCount, StayDayCount
 
     Stay.objects.all().delete()
     Declaration.objects.all().delete()
     Lodging.objects.all().delete()
     StayCount.objects.all().delete()
+    StayDayCount.objects.all().delete()
 
 
 def remove_handovers_data() -> None:

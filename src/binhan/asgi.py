@@ -25,6 +25,7 @@ from a2wsgi import WSGIMiddleware  # noqa: E402
 from django.core.asgi import get_asgi_application  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
+from binhan.core.db import checkpoint  # noqa: E402
 from binhan.core.handlers import MACHINE_MIDDLEWARE, ChainWSGIHandler  # noqa: E402
 
 # Threads per server process for everything but intake and streams; each keeps a database connection.
@@ -33,6 +34,7 @@ OPEN311_POSTS = "/open311/v2/requests"
 INTAKE_PATHS = (OPEN311_POSTS, "/reports/new/")
 
 _django = get_wsgi_application()
+checkpoint.start()
 _machines = ChainWSGIHandler(MACHINE_MIDDLEWARE)
 
 

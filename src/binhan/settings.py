@@ -110,6 +110,10 @@ TEMPLATES = [
 # --- Database: SQLite (WAL) under var/ by default, PostgreSQL through DATABASE_URL. ---
 DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / 'binhan.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=0)}
+# SQLite checkpoints its write-ahead log inside the COMMIT that fills it ("auto"), or, under
+# `binhan serve` ("thread"), in a thread of each server process, off the request path
+# (core/db/checkpoint.py).
+BINHAN_SQLITE_CHECKPOINT = os.environ.get("BINHAN_SQLITE_CHECKPOINT", "auto")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if not os.environ.get("DATABASE_URL"):
         VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -283,6 +287,8 @@ BINHAN_VAPID_SUBJECT = os.environ.get("BINHAN_VAPID_SUBJECT", "")
 # --- Security cameras (binhan.cameras): stream encryption, footage limits, retention ---
 # Secret the stream-encryption key is derived from (HKDF); empty = SECRET_KEY (demo and tests).
 BINHAN_CAMERAS_KEY = os.environ.get("BINHAN_CAMERAS_KEY", "")
+# Previous secrets, comma-separated: they still decrypt until `binhan cameras-rotate-key` re-encrypts.
+BINHAN_CAMERAS_OLD_KEYS = env_list("BINHAN_CAMERAS_OLD_KEYS")
 BINHAN_CAMERAS_MAX_CLIP_MB = int(os.environ.get("BINHAN_CAMERAS_MAX_CLIP_MB", "200"))
 BINHAN_CAMERAS_MAX_WINDOW_HOURS = int(os.environ.get("BINHAN_CAMERAS_MAX_WINDOW_HOURS", "6"))
 BINHAN_CAMERAS_FOOTAGE_KEEP_DAYS = int(os.environ.get("BINHAN_CAMERAS_FOOTAGE_KEEP_DAYS", "30"))
@@ -297,6 +303,8 @@ BINHAN_STAY_RETENTION_MONTHS = int(os.environ.get("BINHAN_STAY_RETENTION_MONTHS"
 
 # --- Statistics (binhan.stats, docs/statistics.md) ---
 # How the statistics follow the outbox: "thread" (a thread in each writing process, nudged after each
-# commit), "inline" (in the after-commit subscriber itself) or "off" (only `binhan stats-follow` and the
-# worker's periodic task; the default under tests, which call the follower themselves).
+# commit), "worker" (a thread of `binhan worker` reads the outbox every half second; what `binhan serve`
+# sets when it runs the worker), "inline" (in the after-commit subscriber itself) or "off" (only
+# `binhan stats-follow` and the worker's periodic task; the default under tests, which call the
+# follower themselves).
 BINHAN_STATS_FOLLOW = os.environ.get("BINHAN_STATS_FOLLOW", "off" if TESTING else "thread")

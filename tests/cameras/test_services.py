@@ -169,14 +169,18 @@ def test_request_is_audited_and_the_owner_emailed(world, owner, private_camera, 
         1, ["owner@example.org"], True)
 
 
-def test_request_reaches_the_owner_by_sms_when_they_have_a_phone(world, owner, private_camera, settings,
-                                                                  django_capture_on_commit_callbacks):
+def test_request_reaches_the_owner_by_sms_only_when_they_opted_in(world, owner, private_camera, settings,
+                                                                   django_capture_on_commit_callbacks):
+    from binhan.alerts import services as alert_services
     from binhan.alerts import sms
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     owner.phone = "0912345678"
     owner.save(update_fields=["phone"])
     sms.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _ask(world, private_camera)  # a phone number alone is not a choice to be texted
+    alert_services.subscription_update(user=owner, sms=True)
     with django_capture_on_commit_callbacks(execute=True):
         request = _ask(world, private_camera)
     assert [(m["to"], f"/cameras/mine/requests/{request.pk}/" in m["text"]) for m in sms.outbox] == [

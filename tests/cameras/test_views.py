@@ -335,3 +335,28 @@ def test_owner_turns_on_a_shared_view_from_the_phone(client, login, world, owner
     assert (response.status_code, camera.sharing, camera.has_stream) == (302, "shared", True)
     assert AuditEvent.objects.get(action="camera.update").changes["stream_url_encrypted"] == [
         "[personal data]", "[personal data]"]
+
+
+def test_owner_page_lists_requests_in_fixed_queries_and_says_how_to_be_reached(client, login, world, owner,
+                                                                               private_camera,
+                                                                               django_assert_num_queries):
+    for _number in range(12):
+        make_request(private_camera)
+    login(owner)
+    client.get(reverse("cameras:mine"))  # warm the session
+    # session, user, roles and unread alerts (navigation), requests with their cameras and clip counts, cameras
+    with django_assert_num_queries(6):
+        response = client.get(reverse("cameras:mine"))
+    body = response.content.decode()
+    assert (body.count("data-owner-request="), 'href="/alerts/subscription/"' in body) == (12, True)
+
+
+def test_owner_upload_over_the_size_limit_is_400_and_nothing_stored(client, login, world, owner, private_camera,
+                                                                    settings, _media):
+    settings.BINHAN_CAMERAS_MAX_CLIP_MB = 1
+    item = make_request(private_camera, status=RequestStatus.ACCEPTED)
+    response = login(owner).post(reverse("cameras:owner_request_action", args=[item.pk, "upload"]),
+                                 {"clip": clip(MP4 + b"\x00" * 1024 * 1024)})
+    stored = [p for p in _media.rglob("*") if p.is_file()] if _media.exists() else []
+    assert (response.status_code, Footage.objects.count(), stored, FootageRequest.objects.get().status) == (
+        400, 0, [], "accepted")

@@ -123,10 +123,13 @@ def test_points_drills_and_readiness(client, world, fire, token_for):
     response = client.post("/api/v1/fire-safety/points", {"unit_id": world.group_a.pk, "name": "Điểm ngõ 3",
                                                           "lat": 21.0, "lon": 107.0, "team_id": fire.team.pk},
                            content_type=JSON, **headers)
-    assert (response.status_code, response.json()["state"]) == (201, "missing")
+    assert (response.status_code, response.json()["state"], response.json()["alley_warning"]) == (201, "missing", "")
+    short = client.post("/api/v1/fire-safety/points", {"unit_id": world.group_a.pk, "name": "Ngõ cụt",
+                                                       "alley_length_m": 20}, content_type=JSON, **headers)
+    assert (short.status_code, "this alley is 20 m" in short.json()["alley_warning"]) == (201, True)
     assert client.post("/api/v1/fire-safety/points", {"unit_id": world.group_a.pk, "name": "X", "lat": 95},
                        content_type=JSON, **headers).status_code == 422
-    assert client.get("/api/v1/fire-safety/points", **headers).json()["count"] == 1
+    assert client.get("/api/v1/fire-safety/points", **headers).json()["count"] == 2
     response = client.post("/api/v1/fire-safety/drills", {
         "unit_id": world.group_a.pk, "team_ids": [fire.team.pk], "held_on": timezone.localdate().isoformat(),
         "scenario": "Cháy nhà"}, content_type=JSON, **headers)

@@ -72,3 +72,12 @@ def test_new_rows_after_the_demo_get_fresh_ids(demo):
 def test_demo_firesafety_data_can_be_removed(demo):
     remove_firesafety_data()
     assert (FireTeam.objects.count(), Equipment.objects.count(), FirePoint.objects.count()) == (0, 0, 0)
+
+
+def test_demo_places_nine_households_in_ten_near_their_groups_centre(demo):
+    from binhan.reports.locate import distance_m
+
+    members = list(TeamHousehold.objects.select_related("team__unit"))
+    placed = [m for m in members if m.lat is not None]
+    assert 0.75 * len(members) <= len(placed) < len(members)
+    assert max(distance_m(m.lat, m.lon, m.team.unit.centre_lat, m.team.unit.centre_lon) for m in placed) < 500

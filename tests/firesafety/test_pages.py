@@ -183,6 +183,17 @@ def test_export_csv_and_xlsx(client, login, world, fire):
     assert AuditEvent.objects.filter(action="firesafety.equipment.export").count() == 2
 
 
+def test_map_page_links_to_the_readiness_map_of_the_units_below(client, login, world, fire):
+    import re
+    login(world.police_a)
+    body = client.get(reverse("firesafety:map")).content.decode()
+    href = re.search(r'<a href="([^"]+)" data-readiness-map>', body).group(1).replace("&amp;", "&")
+    assert href.startswith(reverse("stats:dashboard", args=[world.commune_a.pk]))
+    dashboard = client.get(href)
+    assert dashboard.status_code == 200
+    assert "Trend: Fire-safety readiness score" in dashboard.content.decode()
+
+
 def test_map_data_layers(client, login, world, fire):
     make_point(world.group_a, name="Điểm A")
     make_point(world.group_b, name="Điểm B")
@@ -190,6 +201,17 @@ def test_map_data_layers(client, login, world, fire):
     body = client.get(reverse("firesafety:map_data") + "?layer=points").json()
     assert [(f["properties"]["name"], f["properties"]["state"]) for f in body["features"]] == [("Điểm A", "missing")]
     assert client.get(reverse("firesafety:map_data") + "?layer=secret").status_code == 400
+
+
+def test_a_point_on_a_short_alley_is_kept_with_a_warning(client, login, world, fire):
+    short = make_point(world.group_a, name="Điểm ngõ 2", alley_length_m=30)
+    long = make_point(world.group_a, name="Điểm ngõ 7", alley_length_m=120)
+    login(world.police_a)
+    detail = client.get(reverse("firesafety:point_detail", args=[short.pk])).content.decode()
+    assert "data-alley-warning" in detail and "this alley is 30 m" in detail
+    assert "data-alley-warning" not in client.get(reverse("firesafety:point_detail", args=[long.pk])).content.decode()
+    listing = client.get(reverse("firesafety:point_list")).content.decode()
+    assert listing.count("data-alley-warning") == 1
 
 
 def test_report_page_shows_the_fire_panel(client, login, world, fire):

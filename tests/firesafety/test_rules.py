@@ -48,6 +48,15 @@ def test_team_size_rule_is_a_warning(count, warning):
     assert rules.team_size_warning(count) == warning
 
 
+@pytest.mark.parametrize(("length", "warning"), [
+    (None, ""), (50, ""), (400, ""),
+    (49, "Public points serve alleys of 50 m or more that fire engines cannot enter; this alley is 49 m."),
+    (0, "Public points serve alleys of 50 m or more that fire engines cannot enter; this alley is 0 m."),
+])
+def test_alley_rule_is_a_warning(length, warning):
+    assert rules.alley_warning(length) == warning
+
+
 @pytest.mark.parametrize(("last", "factor"), [
     (None, 0.0), (date(2026, 1, 10), 1.0), (date(2025, 1, 11), 1.0), (date(2025, 1, 10), 0.5),
     (date(2024, 1, 11), 0.5), (date(2024, 1, 10), 0.0), (date(2026, 2, 1), 0.0),

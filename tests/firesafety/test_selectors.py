@@ -136,7 +136,7 @@ def test_fire_report_nearest_points_and_households_with_extinguishers(world, fir
     points = report_selectors.nearest_points(viewer=world.police_a, report=report)
     assert [(p.pk, metres) for p, metres, _state in points] == [(near.pk, 56), (far.pk, 1112)]
     households = report_selectors.households_with_extinguisher(viewer=world.police_a, report=report)
-    assert [m.household_id for m in households] == [fire.households[0].pk]
+    assert [(m.household_id, metres) for m, metres in households] == [(fire.households[0].pk, None)]
     assert list(report_selectors.fire_reports(viewer=world.police_a, unit_path=world.group_a.path)) == [report]
     assert list(report_selectors.fire_reports(viewer=fire.fire_leader, unit_path=world.group_a.path)) == []
 
@@ -144,3 +144,14 @@ def test_fire_report_nearest_points_and_households_with_extinguishers(world, fir
 def test_team_with_no_households_scores_zero(world):
     team = make_team(world.group_a, [])
     assert readiness_selectors.team_readiness(team_ids=[team.pk])[team.pk].score == 0.0
+
+
+def test_team_list_counts_households_once_whatever_the_findings(world, fire):
+    inspection = Inspection.objects.create(household=fire.households[0], team=fire.team,
+                                           unit_path=fire.team.unit_path, inspected_on=timezone.localdate(),
+                                           items={"gas": False, "alarm": False}, passed=False)
+    for status in ("open", "open", "closed"):
+        Finding.objects.create(inspection=inspection, team=fire.team, unit_path=fire.team.unit_path, item="gas",
+                               follow_up_on=timezone.localdate(), status=status)
+    team = team_selectors.team_list(viewer=world.police_a).get(pk=fire.team.pk)
+    assert (team.household_count, team.open_findings) == (6, 2)

@@ -269,3 +269,17 @@ def test_case_documents_are_checked_served_in_scope_and_audited(client, login, w
     assert client.get(file_url).status_code == 404
     login(teams.mediator_user_b)
     assert client.post(url, {"title": "X", "file": SimpleUploadedFile("y.pdf", b"%PDF-1.4")}).status_code == 404
+
+
+def test_mediator_create_page_links_an_account_or_says_none_has_that_name(client, login, world, teams):
+    login(world.police_a)
+    url = reverse("mediation:mediator_create", args=[teams.team_a.pk])
+    before = teams.team_a.mediators.count()
+    data = {"full_name": "Đỗ Thị Lan", "gender": "female", "position": "mediator",
+            "appointed_on": timezone.localdate().isoformat(), "username": "nobody-by-this-name"}
+    response = client.post(url, data)
+    assert (response.status_code, "No account has this username." in response.content.decode()) == (400, True)
+    assert teams.team_a.mediators.count() == before
+    data["username"] = teams.mediator_user_a.username
+    assert client.post(url, data).status_code == 302
+    assert teams.team_a.mediators.get(full_name="Đỗ Thị Lan").user == teams.mediator_user_a

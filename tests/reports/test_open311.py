@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from binhan.core import ratelimit
+from binhan.core.db import writes
 from binhan.core.models import AuditEvent
 from binhan.geo.models import Level
 from binhan.reports.models import Category, Open311Client, Report, Status, Update
@@ -756,8 +757,8 @@ def test_key_service_refuses_commune_police(world):
 
 def test_sqlite_writers_queue_behind_a_lock_file(tmp_path, monkeypatch):
     database = tmp_path / "binhan.sqlite3"
-    monkeypatch.setattr(intake, "connection", SimpleNamespace(vendor="sqlite", settings_dict={"NAME": str(database)}))
-    monkeypatch.setattr(intake, "_lock_files", {})
+    monkeypatch.setattr(writes, "connection", SimpleNamespace(vendor="sqlite", settings_dict={"NAME": str(database)}))
+    monkeypatch.setattr(writes, "_lock_files", {})
 
     def free() -> bool:
         """Whether another open file description (as another process has) can take the lock now."""
@@ -778,6 +779,6 @@ def test_sqlite_writers_queue_behind_a_lock_file(tmp_path, monkeypatch):
 def test_no_lock_file_for_postgresql_or_memory(monkeypatch):
     paths = []
     for vendor, name in (("postgresql", "binhan"), ("sqlite", ":memory:"), ("sqlite", "file:memorydb?mode=memory")):
-        monkeypatch.setattr(intake, "connection", SimpleNamespace(vendor=vendor, settings_dict={"NAME": name}))
-        paths.append(intake._lock_path())
+        monkeypatch.setattr(writes, "connection", SimpleNamespace(vendor=vendor, settings_dict={"NAME": name}))
+        paths.append(writes._lock_path())
     assert paths == [None, None, None]

@@ -1,6 +1,7 @@
 """The demo steps of stays and handovers: lodgings, kept stays within retention, counts, handovers, stock."""
 
 import io
+from datetime import date
 
 import pytest
 from django.core.management import call_command
@@ -8,10 +9,13 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from binhan.accounts.models import User
+from binhan.geo.models import AdministrativeUnit, Level
 from binhan.handovers import selectors as handover_selectors
 from binhan.handovers.models import Handover, Item
 from binhan.residence import rules, tasks
-from binhan.residence.models import Lodging, Stay, StayCount
+from binhan.residence.models import Lodging, Stay, StayCount, StayDayCount
+from binhan.stats import selectors
+from binhan.stats.periods import Period
 from tests.demo_data import remove_handovers_data, remove_residence_data
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +43,12 @@ def _stays_are_within_the_law_and_retention():
     assert stays.filter(is_late=True).exists() and stays.exclude(nationality="VN").exists()
     counted = StayCount.objects.aggregate(total=Sum("total"))["total"]
     assert counted > stays.count()  # two years counted, one kept
+    daily = StayDayCount.objects.aggregate(total=Sum("total"), late=Sum("late"), foreigners=Sum("foreigners"))
+    assert daily == StayCount.objects.aggregate(total=Sum("total"), late=Sum("late"), foreigners=Sum("foreigners"))
+    # The stats step (the demo's last) rebuilt the facts from the daily counts: every guest counted is in them.
+    everything = Period("range", date(2000, 1, 1), date(2100, 1, 1))
+    assert selectors.figures(unit=AdministrativeUnit.objects.get(level=Level.NATION), codes=["residence.stays"],
+                             period=everything)[0].value == counted
     assert tasks.delete_expired_stays() == 0
 
 
@@ -54,4 +64,5 @@ def _handovers_and_their_stock():
 def _demo_data_can_be_removed():
     remove_handovers_data()
     remove_residence_data()
-    assert (Lodging.objects.count(), Stay.objects.count(), Handover.objects.count()) == (0, 0, 0)
+    assert (Lodging.objects.count(), Stay.objects.count(), StayDayCount.objects.count(), Handover.objects.count()) == (
+        0, 0, 0, 0)

@@ -98,3 +98,51 @@ def test_manual_bad_input_writes_nothing(client, data, token_for, payload):
                            **token_for(data.police_a))
     assert (response.status_code in (400, 404, 422), "detail" in response.json(), ManualEntry.objects.count()) == (
         True, True, 0)
+
+
+PATHS = {"/api/v1/stats/indicators", "/api/v1/stats/units/{unit_id}/figures", "/api/v1/stats/units/{unit_id}/children",
+         "/api/v1/stats/units/{unit_id}/trend", "/api/v1/stats/public/{code}", "/api/v1/stats/manual",
+         "/api/v1/stats/manual/{entry_id}/review"}
+
+
+def test_stats_responses_match_the_openapi_document(client, data, token_for):
+    """Every read of /api/v1/stats is in the OpenAPI document and its responses match it (as Zulip does)."""
+    import jsonschema
+
+    document = client.get("/api/v1/openapi.json").json()
+    headers = token_for(data.province_leader)
+    unit = data.province.pk
+    query = "?period=five_year&year=2026&indicator=reports.received&indicator=reports.clearance_rate"
+    calls = [("/api/v1/stats/indicators", "/api/v1/stats/indicators"),
+             ("/api/v1/stats/units/{unit_id}/figures", f"/api/v1/stats/units/{unit}/figures{query}"),
+             ("/api/v1/stats/units/{unit_id}/children", f"/api/v1/stats/units/{unit}/children{query}"),
+             ("/api/v1/stats/units/{unit_id}/trend", f"/api/v1/stats/units/{unit}/trend?period=month&date=2026-11-01"),
+             ("/api/v1/stats/public/{code}", f"/api/v1/stats/public/{data.commune_b.code}?period=month&date=2026-11")]
+    assert PATHS <= set(document["paths"])
+    for path, url in calls:
+        schema = document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        jsonschema.validate(client.get(url, **headers).json(), {**schema, "components": document["components"]})
+    parameters = {p["name"] for p in document["paths"]["/api/v1/stats/units/{unit_id}/figures"]["get"]["parameters"]}
+    assert {"period", "date", "year", "start", "end", "indicator"} <= parameters
+
+
+def test_figures_queries_are_pinned(client, data, token_for, django_assert_num_queries):
+    headers = token_for(data.province_leader)
+    url = f"/api/v1/stats/units/{data.province.pk}/figures?period=month&date=2026-11-01"
+    client.get(url, **headers)
+    # token lookup, token touch, staff check (roles), scope paths, unit, figures (one query), category labels
+    with django_assert_num_queries(7):
+        client.get(url, **headers)
+
+
+def test_manual_figure_steps_are_audited(client, data, token_for):
+    from binhan.core.models import AuditEvent
+
+    entry = client.post("/api/v1/stats/manual", {"unit_id": data.commune_a.pk, "indicator": "manual.arrests",
+                                                 "month": "2026-10-01", "value": 3},
+                        content_type="application/json", **token_for(data.police_a)).json()
+    client.post(f"/api/v1/stats/manual/{entry['id']}/review", {"approve": False, "note": "Thiếu số liệu tháng 9"},
+                content_type="application/json", **token_for(data.province_leader))
+    rows = AuditEvent.objects.filter(action__startswith="stats.manual.").order_by("id")
+    assert [(row.action, row.actor_id) for row in rows] == [("stats.manual.submit", data.police_a.pk),
+                                                            ("stats.manual.return", data.province_leader.pk)]

@@ -93,3 +93,34 @@ def test_admin_edits_the_checklist_and_lists_assessments(client, world):
     client.force_login(world.admin)
     assert [client.get(f"/admin/stats/{name}/").status_code
             for name in ("criterion", "scoreitem", "cutoffs", "assessment", "manualentry", "keyarea")] == [200] * 6
+
+
+def _csv_rows(response) -> list[list[str]]:
+    import csv
+    import io
+
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:]
+
+
+def test_lists_download_as_csv(client, login, world):
+    login(world.police_a)
+    client.post(reverse("stats:movement"), {"target": world.commune_a.pk, "year": "2026", **SCORES})
+    client.post(reverse("stats:assessments"), {"target": world.commune_a.pk, "subject": "commune", "year": "2026"})
+    login(world.province_leader)
+    client.post(reverse("stats:key_areas"), {"unit": world.province.pk, "target": world.commune_a.pk,
+                                             "topic": "drugs", "reason": "Nhiều điểm phức tạp",
+                                             "designated_on": "2026-01-05"})
+    base = f"?unit={world.province.pk}"
+    movement = _csv_rows(client.get(reverse("stats:movement") + base + "&year=2026&weak=1&csv=1"))
+    assessed = _csv_rows(client.get(reverse("stats:assessments") + base + "&year=2026&csv=1"))
+    areas = _csv_rows(client.get(reverse("stats:key_areas") + base + "&csv=areas"))
+    assert ([row[:4] for row in movement], [row[:3] for row in assessed], [row[:4] for row in areas]) == (
+        [["7090", "Phường An Sinh", "45", "Weak"]],
+        [["7090", "Phường An Sinh", "Commune"]],
+        [["7090", "Phường An Sinh", "Drug-related social evils", "2026-01-05"]])
+
+
+def test_csv_of_another_communes_list_is_404(client, login, world):
+    login(world.police_b)
+    assert client.get(reverse("stats:movement") + f"?unit={world.commune_a.pk}&csv=1").status_code == 404

@@ -135,3 +135,23 @@ def test_a_chunked_rebuild_gives_the_same_facts_and_the_follower_waits_for_it(wo
     engine.rebuild()
     assert (chunked == facts(), follow(), Cursor.objects.filter(name=engine.REBUILDING).exists()) == (True, 0, False)
     assert _values(world.commune_a, of("month", NOV))["reports.received"] == (5, 2)
+
+
+def test_a_follower_that_was_overtaken_starts_over_and_counts_once(world, follow, monkeypatch):
+    """The change is computed outside the transaction; if another follower wrote meanwhile, it is dropped."""
+    _world_reports(world)
+    real_plan = engine.plan
+    overtaken = []
+
+    def plan_after_another_follower(source, ids):
+        if not overtaken:
+            overtaken.append(True)
+            monkeypatch.setattr(engine, "plan", real_plan)
+            assert engine.follow() == 7  # the other follower: reads, writes, moves the cursor
+        return real_plan(source, ids)
+
+    monkeypatch.setattr(engine, "plan", plan_after_another_follower)
+    assert engine.follow() == 0  # its batch was taken: nothing left after starting over
+    assert overtaken == [True]
+    values = _values(world.commune_a, of("month", NOV))
+    assert (values["reports.received"], values["reports.resolved"], values["reports.open"]) == ((4, 2), (3, 0), (3, 2))

@@ -52,3 +52,34 @@ def test_teams_and_members_are_levels_over_time(world):
     engine.follow_all()
     assert (_values(world.commune_a, codes)["community.teams"], _values(world.province, codes, long_ago)) == (
         0, {"community.teams": 1, "community.members": 0})
+
+
+def test_models_by_status_commendations_by_level_and_weak_units(world):
+    """Through the real services: two models (one started), three commendations, a commune scored weak."""
+    from binhan.community.models import ModelType
+    from binhan.community.services import commendations as commendation_services
+    from binhan.community.services import selfmanagement as model_services
+    from binhan.stats import assessments
+
+    cameras = ModelType.objects.get(code="security-cameras", province=None)
+    running = model_services.model_create(actor=world.police_a, unit=world.group_a, model_type=cameras,
+                                          name="Camera an ninh tổ 1")
+    model_services.model_start(actor=world.police_a, model=running, started_on=dt.date(2026, 3, 2))
+    model_services.model_create(actor=world.police_a, unit=world.commune_a, model_type=cameras,
+                                name="Camera an ninh phường", started_on=dt.date(2026, 4, 1))
+    for level, day in (("commune", 5), ("commune", 6), ("province", 7)):
+        commendation_services.commendation_create(actor=world.police_a, subject="household", level=level,
+                                                  decision_number=f"{day}/QĐ", decision_date=dt.date(2026, 5, day),
+                                                  deed="Phát hiện kẻ trộm", household=world.household_a)
+    assessments.movement_self_score(actor=world.police_a, unit=world.commune_a, year=2026, scores={
+        "organisation": 10, "mobilisation": 10, "models": 10, "results": 10, "forces": 5})  # 45 points: weak
+    engine.follow_all()
+    year = Period("year", dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    figures = {f.indicator.code: (f.value, f.breakdown) for f in selectors.figures(
+        unit=world.province, codes=["community.models", "community.commendations", "assessments.weak"], period=year,
+        with_breakdown=True)}
+    assert figures == {
+        "community.models": (2, [("proposed", "Proposed", 1), ("running", "Running", 1)]),
+        "community.commendations": (3, [("commune", "Commune", 2), ("province", "Province", 1)]),
+        "assessments.weak": (1, []),
+    }

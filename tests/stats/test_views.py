@@ -119,3 +119,34 @@ def test_periodic_report_as_xlsx_and_pdf(client, login, data):
     pdf = client.get(reverse("stats:report", args=[data.province.pk, "pdf"]) + "?period=year&date=2026-11-01")
     assert (pdf.status_code, pdf["Content-Type"], pdf.content[:4]) == (200, "application/pdf", b"%PDF")
     assert client.get(reverse("stats:report", args=[data.province.pk, "doc"])).status_code == 404
+
+
+@pytest.mark.parametrize(("table", "row"), [("units", ["Reports received", "reports.received", "6", "1"]),
+                                            ("periods", ["Reports received", "reports.received", "6", "0", ""])])
+def test_compare_tables_download_as_csv(client, login, data, table, row):
+    import csv
+
+    login(data.province_leader)
+    response = client.get(reverse("stats:compare") + f"?units={data.commune_a.pk}&units={data.commune_b.pk}"
+                          f"&period=month&date=2026-11-01&a_period=month&a_date=2026-11-01&csv={table}")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert (response["Content-Type"].startswith("text/csv"), next(r for r in rows if r[1] == "reports.received")) == (
+        True, row)
+
+
+def test_compare_queries_are_pinned(client, login, data, django_assert_num_queries):
+    login(data.province_leader)
+    url = reverse("stats:compare") + f"?units={data.commune_a.pk}&units={data.commune_b.pk}&period=month&date=2026-11-01"
+    client.get(url)
+    # session, user, roles, scope paths, the two units, units side by side (one query), period A, period B,
+    # the unit choices
+    with django_assert_num_queries(10):
+        client.get(url)
+
+
+def test_public_page_queries_are_pinned(client, data, django_assert_num_queries):
+    url = reverse("stats:public", args=[data.commune_a.code]) + QUERY
+    client.get(url)
+    # no session for an anonymous reader: the unit, its public figures (one query)
+    with django_assert_num_queries(2):
+        client.get(url)

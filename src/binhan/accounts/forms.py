@@ -62,3 +62,18 @@ class GrantForm(forms.Form):
 class PurposeForm(forms.Form):
     purpose = forms.CharField(label=_("Why do you need these personal details?"), max_length=500,
                               widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+
+def take_account(form: forms.Form, data: dict) -> tuple[bool, object | None]:
+    """Pop a form's optional `username` from its cleaned data and find the account.
+
+    (True, the account, or None when left blank), or (False, None) with the error on the form:
+    the pages that add a person to a team (members, mediators) link an account this way."""
+    from binhan.accounts.models import User
+
+    username = data.pop("username").strip()
+    user = User.objects.filter(username=username).first() if username else None
+    if username and user is None:
+        form.add_error("username", _("No account has this username."))
+        return False, None
+    return True, user

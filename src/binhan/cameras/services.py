@@ -3,6 +3,7 @@ emits an event in one transaction. Every view or download of footage is audited 
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import uuid
 import zipfile
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from binhan.accounts.roles import Role
-from binhan.cameras import crypto, media
+from binhan.cameras import crypto, media, notify
 from binhan.cameras.models import (
     Camera,
     CameraStatus,
@@ -193,6 +194,8 @@ def camera_leave(*, actor, camera: Camera) -> Camera:
     ended.update(status=RequestStatus.WITHDRAWN, answered_at=now)
     audit.record(actor=actor, action="camera.leave", obj=camera, changes={"requests_withdrawn": ended_ids})
     events.publish("camera.changed", unit_path=camera.unit_path, camera_id=camera.pk)
+    for request_id in ended_ids:  # each request's outcome changed (statistics)
+        events.publish("footage_request.answered", unit_path=camera.unit_path, request_id=request_id)
     return camera
 
 
@@ -217,7 +220,8 @@ def camera_reveal_stream(*, actor, camera: Camera, purpose: str) -> tuple[str, s
 @transaction.atomic
 def request_create(*, actor, camera: Camera, case_reference: str, reason: str, investigator_contact: str,
                    window_start, window_end, deadline, report=None) -> FootageRequest:
-    """The police ask the owner for a time window of footage; the owner is told in-app and by email."""
+    """The police ask the owner for a time window of footage; the owner is told in the app, by email, and by
+    Web Push or SMS where they opted in."""
     if not scoping.can_see_path(actor, camera.unit_path, roles=POLICE_ROLES):
         raise PermissionDeniedError(_("Only the police of this area may ask for footage."))
     if camera.left_at is not None or camera.status == CameraStatus.REMOVED:
@@ -250,10 +254,14 @@ def request_create(*, actor, camera: Camera, case_reference: str, reason: str, i
                           "window": [None, [window_start.isoformat(), window_end.isoformat()]]})
     events.publish("footage_request.created", unit_path=request.unit_path, request_id=request.pk,
                    camera_id=camera.pk)
-    if camera.owner_user_id or camera.contact_email:
+    # Email when there is an address; Web Push and SMS only where the owner opted in (their alert
+    # subscription). Nothing about this reaches the police: they learn only the owner's answer.
+    targets = ["email"] if (camera.owner_user_id or camera.contact_email) else []
+    targets += notify.owner_channels(camera.owner_user) if camera.owner_user_id else []
+    if targets:
         from binhan.cameras import tasks
 
-        for channel in ("email", "sms"):
+        for channel in targets:
             transaction.on_commit(lambda channel=channel: tasks.notify_owner.enqueue(request_id=request.pk,
                                                                                      channel=channel))
     return request
@@ -436,9 +444,76 @@ def footage_retention(*, now=None) -> int:
             footage.save(update_fields=["file", "deleted_at", "deletion_reason"])
             audit.record(actor=None, action="footage.delete", obj=footage,
                          changes={"file": [name, None], "sha256": footage.sha256}, purpose="retention")
+            events.publish("footage.deleted", unit_path=footage.unit_path, request_id=footage.request_id,
+                           footage_id=footage.pk)
             transaction.on_commit(lambda name=name: default_storage.delete(name) if name else None)
             deleted += 1
     return deleted
+
+
+@dataclasses.dataclass
+class KeyRotation:
+    """What `streams_rotate_key` did, in counts of stored secrets (an address or a credential each)."""
+
+    cameras: int = 0  # cameras with stored stream details
+    rotated: int = 0  # re-encrypted with the current key
+    current: int = 0  # already under the current key, left as they were
+    unreadable: int = 0  # no configured key opens them: left as they were, never lost
+    unreadable_cameras: list[int] = dataclasses.field(default_factory=list)
+
+
+ROTATED_FIELDS = ("stream_url_encrypted", "stream_credentials_encrypted")
+
+
+def streams_rotate_key(*, batch_size: int = 500, dry_run: bool = False, progress=None) -> KeyRotation:
+    """An operator rotates the stream key: every stored stream address and credential is re-encrypted
+    with the current key, a batch of cameras per transaction, so writers are never held long.
+
+    Idempotent (a secret already under the current key is not rewritten), and one audit event
+    records the counts, never a secret. Run again after an interruption: what was done stays done.
+    """
+    result = KeyRotation()
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            batch = list(Camera.objects.select_for_update().filter(pk__gt=last_pk)
+                         .exclude(stream_url_encrypted="", stream_credentials_encrypted="")
+                         .only("pk", *ROTATED_FIELDS).order_by("pk")[:batch_size])
+            if not batch:
+                break
+            changed = []
+            for camera in batch:
+                result.cameras += 1
+                dirty = False
+                for name in ROTATED_FIELDS:
+                    if not getattr(camera, name):
+                        continue
+                    rotation = crypto.rotate(getattr(camera, name))
+                    if rotation.state == crypto.UNREADABLE:
+                        result.unreadable += 1
+                        if camera.pk not in result.unreadable_cameras:
+                            result.unreadable_cameras.append(camera.pk)
+                    elif rotation.state == crypto.ROTATED:
+                        result.rotated += 1
+                        setattr(camera, name, rotation.token)
+                        dirty = True
+                    else:
+                        result.current += 1
+                if dirty:
+                    changed.append(camera)
+            if changed and not dry_run:
+                # Not `save()`: a new key is not a change of the camera (updated_at stays).
+                Camera.objects.bulk_update(changed, ROTATED_FIELDS)
+            last_pk = batch[-1].pk
+        if progress is not None:
+            progress(result)
+    if not dry_run:
+        audit.record(actor=None, action="camera.rotate_key", object_type=Camera._meta.label_lower, unit_path="",
+                     changes={"cameras": result.cameras, "rotated": result.rotated, "current": result.current,
+                              "unreadable": result.unreadable,
+                              "unreadable_cameras": result.unreadable_cameras[:1000]},
+                     purpose="key rotation")
+    return result
 
 
 def camera_record_health(*, camera_id: int, reachable: bool, now=None) -> None:

@@ -12,8 +12,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from binhan.cameras import crypto, health, services
-from binhan.cameras.models import Camera, CameraStatus, FootageRequest, Sharing
+from binhan.cameras import crypto, health, notify, services
+from binhan.cameras.models import Camera, CameraStatus, FootageRequest, RequestStatus, Sharing
 from binhan.core import tasks as core_tasks
 from binhan.core.tasks import background
 
@@ -22,28 +22,35 @@ HEALTH_BATCH = 500
 HEALTH_THREADS = 16  # probes wait on the network, not the CPU
 
 
-@background(retries=3)
+@background(retries=4, backoff_seconds=30)
 def notify_owner(*, request_id: int, channel: str = "email") -> bool:
-    """Tell the owner about a new footage request by email or SMS (the alerts app's gateway); one task per
-    channel, so a retry never sends twice on the other. They also see it in the app."""
+    """Tell the owner about a new footage request on one channel: email (to their address, always), or
+    Web Push or SMS through the alerts app's channels where they opted in. One task per channel, so a
+    retry never sends twice on another; they also see the request in the app."""
     request = FootageRequest.objects.select_related("camera", "camera__owner_user").filter(pk=request_id).first()
-    if request is None:
-        return False
+    if request is None or request.status != RequestStatus.PENDING or request.deadline <= timezone.now():
+        return False  # answered, cancelled, withdrawn or past its deadline meanwhile: nothing left to ask
     owner = request.camera.owner_user
-    address = ((owner.email if owner else "") or request.camera.contact_email) if channel == "email" else (
-        owner.phone if owner else "")
-    if not address:
+    if channel in notify.CHANNELS:
+        if owner is None:
+            return False
+        wait = notify.quiet_until(owner)
+        if wait is not None and notify_owner.get_backend().supports_defer:
+            notify_owner.using(run_after=wait).enqueue(request_id=request_id, channel=channel)
+            return False
+        try:
+            return notify.send(request, owner, channel)
+        except notify.RetryLater:
+            logger.warning("Footage request %s on %s failed; retrying", request_id, channel)
+            raise
+    address = (owner.email if owner and owner.is_active else "") or request.camera.contact_email
+    if channel != "email" or not address:
         return False
     language = (owner.preferred_language or settings.LANGUAGE_CODE) if owner else settings.LANGUAGE_CODE
     with translation.override(language):
         context = {"request": request, "camera": request.camera,
                    "url": settings.BINHAN_SITE_URL + reverse("cameras:owner_request", args=[request.pk])}
         subject = render_to_string("cameras/email_request_subject.txt", context).strip()
-        if channel == "sms":
-            from binhan.alerts import sms
-
-            sms.get_backend().send(address, f"{subject} {context['url']}")
-            return True
         body = render_to_string("cameras/email_request.txt", context)
     send_mail(subject, body, None, [address])
     return True

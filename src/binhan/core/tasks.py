@@ -110,6 +110,17 @@ def run_every(seconds: int, the_task) -> None:
     INTERVALS[the_task.module_path] = seconds
 
 
+# Long-running threads a domain wants in the worker process (e.g. the statistics follower), started
+# by `binhan worker` before it serves the queue.
+WORKER_THREADS: list = []
+
+
+def in_worker(start) -> None:
+    """Call `start()` (which starts a daemon thread) when `binhan worker` starts."""
+    if start not in WORKER_THREADS:
+        WORKER_THREADS.append(start)
+
+
 def interval_of(the_task) -> int:
     return INTERVALS.get(the_task.module_path, DEFAULT_INTERVAL_SECONDS)
 

@@ -1,5 +1,6 @@
 """API for fire safety under /api/v1/fire-safety/: teams and their households, equipment and the
-overdue register, public points, inspections and findings, drills, and the readiness score.
+overdue register, public points, inspections and findings, drills, the readiness score, and the
+recent fire reports as a map layer.
 
 Households appear by id and address only; heads of household and phones never leave through here.
 """
@@ -10,16 +11,19 @@ from typing import Literal
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from binhan.core.api_utils import Pagination, throttle
 from binhan.core.exceptions import PermissionDeniedError, ServiceError
+from binhan.firesafety import rules
 from binhan.firesafety.models import Condition, Drill, Finding
 from binhan.firesafety.selectors import drills as drill_selectors
 from binhan.firesafety.selectors import equipment as equipment_selectors
+from binhan.firesafety.selectors import maps as map_selectors
 from binhan.firesafety.selectors import points as point_selectors
 from binhan.firesafety.selectors import readiness as readiness_selectors
+from binhan.firesafety.selectors import reports as report_selectors
 from binhan.firesafety.selectors import teams as team_selectors
 from binhan.firesafety.services import drills as drill_services
 from binhan.firesafety.services import equipment as equipment_services
@@ -70,10 +74,17 @@ class TeamHouseholdOut(Schema):
     household_id: int
     address: str = Field(..., alias="household.address")
     joined_on: date
+    lat: float | None = Field(None, description="where the house stands, when placed on the team's map")
+    lon: float | None = None
     has_extinguisher: bool
     has_demolition: bool
     has_alarm: bool
     has_overdue: bool
+
+
+class PlaceIn(Schema):
+    lat: float | None = Field(..., ge=-90, le=90, description="null with lon null: remove the place")
+    lon: float | None = Field(..., ge=-180, le=180)
 
 
 class EquipmentTypeOut(Schema):
@@ -130,10 +141,15 @@ class PointOut(Schema):
     has_shelter: bool
     team_id: int | None
     state: str = ""
+    alley_warning: str = Field("", description="set when the alley is under 50 m (a warning, not a refusal)")
 
     @staticmethod
     def resolve_state(obj) -> str:
         return point_selectors.state_of(obj)
+
+    @staticmethod
+    def resolve_alley_warning(obj) -> str:
+        return rules.alley_warning(obj.alley_length_m)
 
 
 class PointIn(Schema):
@@ -225,6 +241,36 @@ class OverdueOut(Schema):
     owners: int
 
 
+Day = date  # a field named `date` cannot be annotated with `date` itself
+
+
+class FireReportGeometryOut(Schema):
+    type: Literal["Point"]
+    coordinates: list[float] = Field(..., description="[longitude, latitude]")
+
+
+class FireReportPropertiesOut(Schema):
+    kind: Literal["report"]
+    id: int
+    reference: str
+    status: str
+    date: Day = Field(..., description="the day it was made (local time)")
+    name: str = Field(..., description="reference, date and status, for a label")
+    in_full: bool = Field(..., description="false for a team leader's view: the place coarsened to about 100 m")
+    url: str | None = Field(None, description="the report's page; only when in full")
+
+
+class FireReportFeatureOut(Schema):
+    type: Literal["Feature"]
+    geometry: FireReportGeometryOut
+    properties: FireReportPropertiesOut
+
+
+class FireReportLayerOut(Schema):
+    type: Literal["FeatureCollection"]
+    features: list[FireReportFeatureOut]
+
+
 def _readiness(unit, r) -> dict:
     return {"unit_id": unit.pk, "unit_code": unit.code, "score": r.score, "households": r.households,
             "equipped": r.equipped, "open_findings": r.open_findings, "teams": r.teams,
@@ -263,6 +309,19 @@ def create_team(request, payload: TeamIn):
 def team_households(request, team_id: int):
     team = team_selectors.team_get(viewer=request.user, pk=team_id)
     return list(team_selectors.team_households(team=team))
+
+
+@router.put("/fire-safety/teams/{team_id}/households/{household_id}/place", response=TeamHouseholdOut,
+            summary="Place a team household on the team's map (within its residential group), or clear it")
+def place_household(request, team_id: int, household_id: int, payload: PlaceIn):
+    throttle(request, scope="firesafety.write", rate=WRITE_RATE)
+    team = team_selectors.team_get(viewer=request.user, pk=team_id)
+    member = team_selectors.team_households(team=team).filter(household_id=household_id).first()
+    if member is None:
+        raise Http404
+    team_services.team_household_locate(actor=request.user, team=team, household=member.household,
+                                        lat=payload.lat, lon=payload.lon)
+    return team_selectors.team_households(team=team).get(pk=member.pk)
 
 
 @router.post("/fire-safety/teams/{team_id}/households", response={201: TeamOut}, summary="A household joins")
@@ -451,3 +510,13 @@ def readiness(request, unit_id: int, on: date | None = None):
     unit = geo_selectors.unit_get(viewer=request.user, pk=unit_id)
     total, children = readiness_selectors.readiness_with_children(viewer=request.user, unit=unit, on=on)
     return [_readiness(unit, total)] + [_readiness(child, r) for child, r in children]
+
+
+# --- fire reports ---
+
+
+@router.get("/fire-safety/fire-reports", response=FireReportLayerOut,
+            summary="Recent fire and fire-risk reports with a place, as GeoJSON, as you may see them")
+def fire_reports(request, days: int = Query(report_selectors.MAP_DAYS, ge=1, le=report_selectors.MAX_DAYS)):
+    _staff(request)
+    return {"type": "FeatureCollection", "features": map_selectors.report_features(viewer=request.user, days=days)}

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from binhan.firesafety import rules
 from binhan.firesafety.models import Condition, Drill, EquipmentType, FireTeam
+from binhan.firesafety.selectors.reports import MAP_DAYS, MAX_DAYS
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -19,6 +20,26 @@ class UnitFilterForm(forms.Form):
 class TeamFilterForm(forms.Form):
     q = forms.CharField(label=_("Name contains"), required=False, max_length=100)
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+
+
+class ReportWindowForm(forms.Form):
+    """How far back the maps draw fire reports (`?days=`; 30 days when not given)."""
+
+    days = forms.IntegerField(label=_("Days of fire reports on the map"), required=False, min_value=1,
+                              max_value=MAX_DAYS, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+
+    def __init__(self, data=None, **kwargs):
+        # Bound only when the viewer asked for a window, so that the page opens without an error.
+        super().__init__(data if data is not None and "days" in data else None,
+                         initial={"days": MAP_DAYS}, **kwargs)
+
+    @property
+    def window(self) -> int:
+        return (self.cleaned_data.get("days") if self.is_bound and self.is_valid() else None) or MAP_DAYS
+
+    @property
+    def error(self) -> str:
+        return self.errors["days"][0] if self.is_bound and "days" in self.errors else ""
 
 
 class TeamForm(forms.Form):
@@ -45,6 +66,22 @@ class HouseholdPickForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["household"].queryset = households
         self.fields["household"].label_from_instance = lambda h: h.address
+
+
+class HouseholdPlaceForm(forms.Form):
+    """Where a team household stands: tapped on the map (which fills these), or typed."""
+
+    lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90, required=False,
+                           widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
+    lon = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180, required=False,
+                           widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
+    clear = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("clear") and (data.get("lat") is None or data.get("lon") is None):
+            raise forms.ValidationError(_("Tap the map where the house stands, or type its latitude and longitude."))
+        return data
 
 
 class EquipmentForm(forms.Form):

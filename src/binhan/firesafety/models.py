@@ -102,6 +102,12 @@ class TeamHousehold(models.Model):
     unit_path = models.CharField(max_length=255, editable=False)
     joined_on = models.DateField(_("joined on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
+    # Where the house stands, for the team's map and the distance from a fire. Kept here and not on
+    # geo.Household (a million rows at a province's scale; only team households need a place).
+    lat = models.FloatField(_("latitude"), null=True, blank=True,
+                            validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    lon = models.FloatField(_("longitude"), null=True, blank=True,
+                            validators=[MinValueValidator(-180), MaxValueValidator(180)])
 
     scope_path_field = "unit_path"
 
@@ -190,9 +196,13 @@ class Equipment(models.Model):
                        | models.Q(household__isnull=True, team__isnull=False, point__isnull=True)
                        | models.Q(household__isnull=True, team__isnull=True, point__isnull=False)),
             name="fs_equipment_one_owner")]
+        # The owner's index ends with the due date: "has it an in-date item?" (readiness, the map,
+        # a point's state) then takes it rather than fs_equip_due, which SQLite otherwise prefers
+        # and walks every in-date item of the province for each household (bench/firesafety.py).
         indexes = [*_path_indexes("fs_equip"),
                    models.Index(fields=["retired_on", "next_due_on"], name="fs_equip_due"),
-                   models.Index(fields=["household", "retired_on"], name="fs_equip_household")]
+                   models.Index(fields=["household", "retired_on", "next_due_on"], name="fs_equip_household_due"),
+                   models.Index(fields=["point", "retired_on", "next_due_on"], name="fs_equip_point_due")]
 
     def __str__(self) -> str:
         return f"{self.type} × {self.quantity}"

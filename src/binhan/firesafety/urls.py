@@ -14,6 +14,8 @@ urlpatterns = [
     path("teams/<int:pk>/edit/", teams.team_edit, name="team_edit"),
     path("teams/<int:pk>/dissolve/", teams.team_dissolve, name="team_dissolve"),
     re_path(r"^teams/(?P<pk>\d+)/households/(?P<action>add|remove)/$", teams.team_household, name="team_household"),
+    path("teams/<int:pk>/households/<int:household_pk>/place/", teams.team_household_place,
+         name="team_household_place"),
     path("households/<int:pk>/", equipment.household_equipment, name="household"),
     path("mine/", equipment.my_equipment, name="my_equipment"),
     re_path(r"^equipment/(?P<pk>\d+)/(?P<action>check|retire)/$", equipment.equipment_action,

@@ -3,7 +3,7 @@
 Boarding houses, hotels, hostels and hospitals take guests most days (hotels the most, with the
 most foreigners); households declare a visiting relative now and then. About one declaration in
 twelve comes late. Only the stays still inside the retention period are written (older ones would
-have been deleted), but the monthly counts cover both years, as they would after deletion. Rows go
+have been deleted), but the monthly and daily counts cover both years, as they would after deletion. Rows go
 in through demo.bulk.BulkWriter (COPY on PostgreSQL): a large demo writes a few hundred thousand.
 """
 
@@ -24,7 +24,7 @@ from binhan.demo.bulk import BulkWriter
 from binhan.demo.registry import DemoContext, register
 from binhan.geo.models import Household
 from binhan.residence import rules, tasks
-from binhan.residence.models import Declaration, Lodging, Stay, StayCount
+from binhan.residence.models import Declaration, Lodging, Stay, StayCount, StayDayCount
 
 DAYS = 730
 KINDS = {  # kind: (weight, arrivals a day, share of foreigners, names)
@@ -114,7 +114,7 @@ def generate_residence(ctx: DemoContext) -> None:
                               "id_number", "nationality", "reason", "arrival_at", "departs_on", "room", "relation",
                               "recurring", "deadline_at", "declared_at", "is_late", "checked_out_at"))
     declaration_id, stay_id = next_id(Declaration), next_id(Stay)
-    counts: dict[tuple[str, date], list[int]] = {}  # total, late, foreigners, in lodgings
+    counts: dict[tuple[str, date], list[int]] = {}  # per group and arrival day: total, late, foreign, lodged
     written = 0
     cutoff, next_morning = time(rules.deadline_hour()), time(rules.late_arrival_hour())
 
@@ -123,9 +123,9 @@ def generate_residence(ctx: DemoContext) -> None:
         departs = day + timedelta(days=LENGTHS[bisect(LENGTH_WEIGHTS, rng.random())])
         late = rng.random() < 0.08
         foreigners = [rng.random() < foreign_share for _guest in range(guests)]
-        counter = counts.get((unit_path, day.replace(day=1)))
+        counter = counts.get((unit_path, day))
         if counter is None:
-            counter = counts[(unit_path, day.replace(day=1))] = [0, 0, 0, 0]
+            counter = counts[(unit_path, day)] = [0, 0, 0, 0]
         counter[0] += guests
         counter[1] += guests if late else 0
         counter[2] += sum(foreigners)
@@ -180,9 +180,17 @@ def generate_residence(ctx: DemoContext) -> None:
                     foreign_share=0.01, relations=RELATIONS_HOME)
     declarations.flush()
     stays.flush()
+    StayDayCount.objects.bulk_create([
+        StayDayCount(unit_path=path, day=day, total=total, late=late, foreigners=foreign, in_lodgings=lodged)
+        for (path, day), (total, late, foreign, lodged) in counts.items() if total], batch_size=5000)
+    months: dict[tuple[str, date], list[int]] = {}
+    for (path, day), counter in counts.items():
+        month = months.setdefault((path, day.replace(day=1)), [0, 0, 0, 0])
+        for i, value in enumerate(counter):
+            month[i] += value
     StayCount.objects.bulk_create([
         StayCount(unit_path=path, month=month, total=total, late=late, foreigners=foreign, in_lodgings=lodged)
-        for (path, month), (total, late, foreign, lodged) in counts.items() if total], batch_size=5000)
+        for (path, month), (total, late, foreign, lodged) in months.items() if total], batch_size=5000)
     reset_sequences(Declaration, Stay)
     total = sum(counter[0] for counter in counts.values())
     ctx.count("lodgings", len(lodgings))

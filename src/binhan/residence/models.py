@@ -2,8 +2,9 @@
 
 A declaration is one notification by a host (a household, or a lodging through its manager) for
 one or many guests; each guest is a `Stay`. Stays hold personal data and are deleted after the
-retention period; `StayCount` keeps only monthly counts per residential group, so statistics
-survive the deletion.
+retention period; `StayCount` (per residential group and month, for the app's pages) and
+`StayDayCount` (per group and day of arrival, for the statistics) keep only counts, so the
+figures survive the deletion.
 """
 
 from __future__ import annotations
@@ -143,17 +144,25 @@ class Stay(models.Model):
         return "•" * max(len(self.id_number) - 4, 0) + self.id_number[-4:]
 
 
-class StayCount(models.Model):
-    """Monthly counts of stays per residential group, kept after the stays themselves are deleted."""
+class _Counts(models.Model):
+    """What a stay count counts, per residential group: all stays, late ones, foreigners', in lodgings."""
 
     unit_path = models.CharField(max_length=255)
-    month = models.DateField()  # the first day of the month of arrival (local time)
     total = models.PositiveIntegerField(default=0)
     late = models.PositiveIntegerField(default=0)
     foreigners = models.PositiveIntegerField(default=0)
     in_lodgings = models.PositiveIntegerField(default=0)
 
     scope_path_field = "unit_path"
+
+    class Meta:
+        abstract = True
+
+
+class StayCount(_Counts):
+    """Monthly counts of stays per residential group, kept after the stays themselves are deleted."""
+
+    month = models.DateField()  # the first day of the month of arrival (local time)
 
     class Meta:
         verbose_name = _("stay count")
@@ -165,3 +174,18 @@ class StayCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_path} {self.month:%Y-%m}: {self.total}"
+
+
+class StayDayCount(_Counts):
+    """Daily counts of stays per residential group (by the local day of arrival), kept after the stays are
+    deleted: the statistics read these, never the stays, so a count outlives the personal data it came from."""
+
+    day = models.DateField()  # the local day of arrival
+
+    class Meta:
+        verbose_name = _("daily stay count")
+        verbose_name_plural = _("daily stay counts")
+        constraints = [models.UniqueConstraint(fields=["unit_path", "day"], name="res_daycount_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_path} {self.day}: {self.total}"

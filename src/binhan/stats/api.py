@@ -34,8 +34,11 @@ class IndicatorOut(Schema):
 
 
 class PeriodIn(Schema):
-    period: str = Field("month", description="day, week, month, quarter, year, assessment (1 Nov – 31 Oct) or range")
+    period: str = Field("month", description="day, week, month, quarter, year, assessment (1 Nov – 31 Oct), "
+                        "five_year (five assessment years, compared with the five before) or range")
     date: str | None = Field(None, description="a day inside the period (YYYY-MM-DD; YYYY-MM or YYYY also work)")
+    year: str | None = Field(None, description="for period=five_year: its last assessment year (2025: "
+                             "1 Nov 2020 – 31 Oct 2025)")
     start: str | None = Field(None, description="for period=range")
     end: str | None = Field(None, description="for period=range")
     indicator: list[str] = Field(default_factory=list, description="indicator codes (all when empty)")
@@ -139,7 +142,7 @@ def _codes(params: PeriodIn) -> list[str]:
 
 
 def _period(params: PeriodIn) -> periods.Period:
-    return periods.parse(params.period, params.date, params.start, params.end)
+    return periods.parse(params.period, params.date, params.start, params.end, year=params.year)
 
 
 def _period_out(period: periods.Period) -> dict:

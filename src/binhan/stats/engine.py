@@ -15,11 +15,13 @@ import logging
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Max, Q
 
 from binhan.core import paths
+from binhan.core.db import writes
 from binhan.core.models import OutboxEvent
 from binhan.stats import registry
 from binhan.stats.models import Contribution, Cursor, Fact
@@ -85,8 +87,18 @@ def apply(delta: dict[FactKey, int]) -> int:
     return len(items)
 
 
-def refresh(source: registry.Source, ids: Iterable[int]) -> int:
-    """Recompute these objects of one source and apply the difference. Call inside a transaction."""
+@dataclass
+class Plan:
+    """What recomputing some objects of one source changes: computed from reads alone."""
+
+    source: registry.Source
+    delta: Counter
+    changed: list[Contribution]
+    gone: list[int]
+
+
+def plan(source: registry.Source, ids: Iterable[int]) -> Plan:
+    """Recompute these objects of one source against the ledger; reads only."""
     ids = sorted(set(ids))
     delta: Counter = Counter()
     changed: list[Contribution] = []
@@ -108,12 +120,22 @@ def refresh(source: registry.Source, ids: Iterable[int]) -> int:
                 changed.append(Contribution(source=source.name, object_id=pk, rows=new_rows))
             elif pk in old:
                 gone.append(pk)
-    if changed:
-        Contribution.objects.bulk_create(changed, update_conflicts=True, unique_fields=["source", "object_id"],
+    return Plan(source=source, delta=delta, changed=changed, gone=gone)
+
+
+def write(planned: Plan) -> int:
+    """Write a plan: the ledger rows and the facts. Call inside a transaction."""
+    if planned.changed:
+        Contribution.objects.bulk_create(planned.changed, update_conflicts=True, unique_fields=["source", "object_id"],
                                          update_fields=["rows"], batch_size=500)
-    if gone:
-        Contribution.objects.filter(source=source.name, object_id__in=gone).delete()
-    return apply(delta)
+    if planned.gone:
+        Contribution.objects.filter(source=planned.source.name, object_id__in=planned.gone).delete()
+    return apply(planned.delta)
+
+
+def refresh(source: registry.Source, ids: Iterable[int]) -> int:
+    """Recompute these objects of one source and apply the difference. Call inside a transaction."""
+    return write(plan(source, ids))
 
 
 def _targets(events: list[tuple[int, str, dict]]) -> dict[str, set[int]]:
@@ -134,33 +156,52 @@ def _locked_cursor() -> Cursor:
 
 
 def follow(*, limit: int = FOLLOW_BATCH) -> int:
-    """Process one batch of outbox events after the cursor. Returns how many events were read."""
-    with transaction.atomic():
-        cursor = _locked_cursor()
+    """Process one batch of outbox events after the cursor. Returns how many events were read.
+
+    Two phases, so that the write lock is held for the writes only (on SQLite a follower that
+    computed inside its transaction kept report intake waiting for the whole batch): first read
+    the events, the objects and their ledger rows and compute the change, with no transaction;
+    then, in one transaction that takes the writers' lock, check that the cursor has not moved
+    (no other follower or rebuild wrote the ledger meanwhile) and write. If it moved, start over.
+    A change to an object after it was read has an event of its own, which a later batch reads.
+    """
+    first_run = False  # a cursor made now has no skipped ids to wait for (older ids were pruned)
+    while True:
+        cursor = Cursor.objects.filter(name="outbox").first()
+        if cursor is None:
+            with transaction.atomic():
+                first_run = _locked_cursor().is_new
+            continue
         if Cursor.objects.filter(name=REBUILDING).exists():
             return 0  # a chunked rebuild is under way; it hands over to the follower when it ends
+        seen_at = (cursor.last_id, cursor.gaps)
         now = time.time()
         gaps = {int(k): v for k, v in (cursor.gaps or {}).items() if v > now}
         query = Q(id__gt=cursor.last_id)
         if gaps:
             query |= Q(id__in=list(gaps))
         events = list(OutboxEvent.objects.filter(query).order_by("id").values_list("id", "name", "payload")[:limit])
-        if not events:
-            if gaps != cursor.gaps:
-                Cursor.objects.filter(pk=cursor.pk).update(gaps={str(k): v for k, v in gaps.items()})
-            return 0
-        for source_name, ids in _targets(events).items():
-            refresh(registry.source(source_name), ids)
-        seen = {event_id for event_id, _name, _payload in events}
-        for event_id in seen:
-            gaps.pop(event_id, None)
-        last = max(cursor.last_id, max(seen))
-        # Ids skipped since the last run may still commit; a first run has nothing to wait for (pruned ids).
-        for missing in range(cursor.last_id + 1, last) if not cursor.is_new else ():
-            if missing not in seen and len(gaps) < MAX_GAPS:
-                gaps[missing] = now + GAP_WAIT_SECONDS
-        Cursor.objects.filter(pk=cursor.pk).update(last_id=last, gaps={str(k): v for k, v in gaps.items()})
-    return len(events)
+        plans = [plan(registry.source(name), ids) for name, ids in _targets(events).items()]
+        with writes.serialised_writes(), transaction.atomic():
+            locked = _locked_cursor()
+            if (locked.last_id, locked.gaps) != seen_at or Cursor.objects.filter(name=REBUILDING).exists():
+                continue
+            if not events:
+                if gaps != locked.gaps:
+                    Cursor.objects.filter(pk=locked.pk).update(gaps={str(k): v for k, v in gaps.items()})
+                return 0
+            for planned in plans:
+                write(planned)
+            seen = {event_id for event_id, _name, _payload in events}
+            for event_id in seen:
+                gaps.pop(event_id, None)
+            last = max(locked.last_id, max(seen))
+            # Ids skipped since the last run may still commit; a first run has nothing to wait for (pruned ids).
+            for missing in range(locked.last_id + 1, last) if not first_run else ():
+                if missing not in seen and len(gaps) < MAX_GAPS:
+                    gaps[missing] = now + GAP_WAIT_SECONDS
+            Cursor.objects.filter(pk=locked.pk).update(last_id=last, gaps={str(k): v for k, v in gaps.items()})
+        return len(events)
 
 
 def follow_all(*, limit: int = FOLLOW_BATCH) -> int:

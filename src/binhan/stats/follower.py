@@ -1,4 +1,6 @@
-"""Who runs the follower, and when: a thread in each process that writes events, nudged after commit.
+"""Who runs the follower, and when: a thread in each process that writes events, nudged after commit
+("thread"), or one thread in the worker process that reads the outbox every half second ("worker",
+what `binhan serve` uses with its worker: the server processes then spend nothing on statistics).
 
 Every committed event nudges the thread (a subscriber on "*"); the thread waits a moment so that a
 burst becomes one batch, then runs `engine.follow_all()` on its own database connection. A lost
@@ -14,7 +16,7 @@ import threading
 from django.conf import settings
 from django.db import close_old_connections, connection
 
-from binhan.core import events
+from binhan.core import events, tasks
 from binhan.stats import engine
 
 logger = logging.getLogger(__name__)
@@ -50,6 +52,44 @@ class _Follower:
 
 
 _follower = _Follower()
+
+POLL_SECONDS = 0.5
+# Events per transaction in the worker: on SQLite report intake waits while the follower writes, so
+# it writes in short slices (about 10 ms each) rather than one long batch (docs/performance.md).
+SLICE = 100
+
+
+_poll_stop = threading.Event()
+
+
+def _poll() -> None:
+    """The worker's follower ("worker" mode): read the outbox every half second."""
+    while not _poll_stop.is_set():
+        try:
+            close_old_connections()
+            engine.follow_all(limit=SLICE)
+        except Exception:  # the cursor did not move; the next round tries again
+            logger.exception("Statistics follower failed")
+        finally:
+            connection.close()
+        _poll_stop.wait(POLL_SECONDS)
+
+
+def start_in_worker() -> threading.Thread | None:
+    """`binhan worker` calls this at start (core.tasks.in_worker): the poller, in "worker" mode only."""
+    if _mode() != "worker":
+        return None
+    _poll_stop.clear()
+    thread = threading.Thread(target=_poll, name="binhan-stats-poll", daemon=True)
+    thread.start()
+    return thread
+
+
+def stop_polling() -> None:
+    _poll_stop.set()
+
+
+tasks.in_worker(start_in_worker)
 
 
 def _mode() -> str:

@@ -1,4 +1,5 @@
-"""Periods: day, ISO week, month, quarter, year, the 1 Nov – 31 Oct assessment year, and any range."""
+"""Periods: day, ISO week, month, quarter, year, the 1 Nov – 31 Oct assessment year, five assessment years
+(the five-year review), and any range."""
 
 from __future__ import annotations
 
@@ -18,10 +19,13 @@ KINDS = {
     "quarter": gettext_lazy("Quarter"),
     "year": gettext_lazy("Year"),
     "assessment": gettext_lazy("Assessment year (1 Nov – 31 Oct)"),
+    "five_year": gettext_lazy("Five assessment years (five-year review)"),
     "range": gettext_lazy("Custom range"),
 }
 MAX_DAYS = 3660
 EARLIEST = dt.date(1990, 1, 1)
+# The first five-year review whose previous five years still start after EARLIEST.
+FIRST_FIVE_YEAR = EARLIEST.year + 10
 
 
 def today() -> dt.date:
@@ -49,12 +53,16 @@ class Period:
 
     @property
     def ref(self) -> str:
-        """The `date` parameter that names this period again."""
+        """The `date` parameter that names this period again (a five-year review: its last year)."""
+        if self.kind == "five_year":
+            return str(self.end.year)
         return self.start.isoformat()
 
     def query(self) -> str:
         if self.kind == "range":
             return f"period=range&start={self.start.isoformat()}&end={self.end.isoformat()}"
+        if self.kind == "five_year":
+            return f"period=five_year&year={self.ref}"
         return f"period={self.kind}&date={self.ref}"
 
     @property
@@ -69,7 +77,21 @@ class Period:
             return str(self.start.year)
         if self.kind == "assessment":
             return _("%(start)s–%(end)s assessment year") % {"start": self.start.year, "end": self.end.year}
+        if self.kind == "five_year":
+            return _("%(start)s–%(end)s (five assessment years)") % {"start": self.start.year, "end": self.end.year}
         return f"{self.start.isoformat()} – {self.end.isoformat()}"
+
+    @property
+    def anchor(self) -> dt.date:
+        """The day a form shows for this period: inside it (it names it again), today when it runs now."""
+        return max(self.start, min(self.end, today()))
+
+    @property
+    def short_label(self) -> str:
+        """The label for a table's column: the years alone for an assessment year or a five-year review."""
+        if self.kind in ("assessment", "five_year"):
+            return f"{self.start.year}–{self.end.year}"
+        return self.label
 
     def previous(self) -> Period:
         if self.kind == "month":
@@ -78,6 +100,8 @@ class Period:
             return of("quarter", _month_start(self.start, 3))
         if self.kind in ("year", "assessment"):
             return of(self.kind, self.start.replace(year=self.start.year - 1))
+        if self.kind == "five_year":
+            return five_years(self.end.year - 5)
         if self.start.day == 1 and (self.end + dt.timedelta(days=1)).day == 1:
             # Whole months (2020–2025 against 2015–2020): the same number of months before.
             months = (self.end.year * 12 + self.end.month) - (self.start.year * 12 + self.start.month) + 1
@@ -108,7 +132,34 @@ def of(kind: str, day: dt.date) -> Period:
     if kind == "assessment":
         year = day.year if day.month >= 11 else day.year - 1
         return Period(kind, dt.date(year, 11, 1), dt.date(year + 1, 10, 31))
+    if kind == "five_year":
+        return five_years(of("assessment", day).end.year)
     raise ServiceError(_("Unknown period."), field="period")
+
+
+def five_years(year: int) -> Period:
+    """The five assessment years ending on 31 October of `year` (2025: 1 Nov 2020 – 31 Oct 2025)."""
+    return Period("five_year", dt.date(year - 5, 11, 1), dt.date(year, 10, 31))
+
+
+def assessment_years(period: Period) -> list[Period]:
+    """The assessment years of a five-year review, oldest first."""
+    return [of("assessment", dt.date(year, 10, 31)) for year in range(period.end.year - 4, period.end.year + 1)]
+
+
+def latest_five_year() -> int:
+    """The last year a five-year review may end with: the assessment year under way."""
+    return of("assessment", today()).end.year
+
+
+def _year(value: str) -> int:
+    """The last assessment year of a five-year review, from FIRST_FIVE_YEAR to the one under way."""
+    value = value.strip()
+    first, last = FIRST_FIVE_YEAR, latest_five_year()
+    if not (len(value) == 4 and value.isdigit() and first <= int(value) <= last):
+        raise ServiceError(_("Choose the last year of the five-year review, from %(first)s to %(last)s.")
+                           % {"first": first, "last": last}, field="year")
+    return int(value)
 
 
 def _date(value: str | None, field: str) -> dt.date | None:
@@ -126,9 +177,17 @@ def _date(value: str | None, field: str) -> dt.date | None:
 
 
 def parse(kind: str | None = None, date: str | None = None, start: str | None = None, end: str | None = None,
-          *, default: str = "month") -> Period:
-    """A period from query parameters; bad input raises ServiceError (a 400)."""
+          *, year: str | None = None, default: str = "month") -> Period:
+    """A period from query parameters; bad input raises ServiceError (a 400).
+
+    A five-year review is named by its last assessment year (`year=2025`: 1 Nov 2020 – 31 Oct 2025),
+    or by any day of that year (`date`)."""
     kind = (kind or default).strip()
+    if kind == "five_year":
+        if year is None:
+            day = _date(date, "date") or today()
+            year = str(of("assessment", day).end.year)
+        return five_years(_year(year))
     if kind == "range":
         first, last = _date(start, "start"), _date(end, "end")
         if first is None or last is None:

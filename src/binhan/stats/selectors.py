@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Avg, Case, F, IntegerField, Q, Sum, When
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from binhan.core import paths, scoping
 from binhan.geo.models import AdministrativeUnit
@@ -29,6 +30,7 @@ class Figure:
     previous: float | None = None
     breakdown: list[tuple[str, str, float]] = field(default_factory=list)  # (key, label, value)
     suppressed: bool = False
+    previous_breakdown: dict[str, float] = field(default_factory=dict)  # key -> value in the previous period
 
     @property
     def change(self) -> float | None:
@@ -66,10 +68,15 @@ def span(start: dt.date, end: dt.date) -> Q:
 
 
 def _windows_q(codes: set[str], windows: list[tuple[dt.date, dt.date]]):
-    """Per window, the condition for a fact to count: stocks add up everything up to the window's end."""
+    """Per window, the condition for a fact to count: stocks add up everything up to the window's end.
+
+    A stock's level is read no later than today: its known future changes (an item falls due, a
+    request's deadline passes) are already stored on their days, and a period that runs on past
+    today ("this year") should show the level now, not the one expected at its end."""
     stocks = {c for c in codes if registry.indicator(c) and registry.indicator(c).aggregation == "stock"}
     flows = codes - stocks
-    return [(Q(indicator__in=stocks) & span(EARLIEST, end)) | (Q(indicator__in=flows) & span(start, end))
+    today = timezone.localdate()
+    return [(Q(indicator__in=stocks) & span(EARLIEST, min(end, today))) | (Q(indicator__in=flows) & span(start, end))
             for start, end in windows], stocks, flows
 
 
@@ -154,8 +161,21 @@ def figures(*, unit: AdministrativeUnit, codes: list[str], period: Period, with_
         result.append(Figure(
             indicator=item, value=evaluate(code, table, 0, 1), previous=evaluate(code, table, 1),
             breakdown=breakdown(code, table, 0, labels) if with_breakdown else [],
+            previous_breakdown={key: value for key, _label, value in breakdown(code, table, 1, labels)}
+            if with_breakdown else {},
         ))
     return result
+
+
+def yearly(*, unit: AdministrativeUnit, codes: list[str], windows: list[Period]) -> dict[str, list[float | None]]:
+    """Each indicator in each of several periods (the years of a five-year review): one query.
+
+    A `change` indicator compares each window with the one before it; the first window has none."""
+    needed = registry.stored_codes(codes)
+    rows = _sums(Fact.objects.filter(unit_path=unit.path), needed, [(w.start, w.end) for w in windows])
+    table = _table(rows, len(windows))
+    return {code: [evaluate(code, table, i, i - 1 if i else None) for i in range(len(windows))]
+            for code in codes if registry.indicator(code)}
 
 
 def compare_units(*, units: list[AdministrativeUnit], codes: list[str], period: Period) -> dict[int, dict[str, float]]:
@@ -175,18 +195,30 @@ def compare_units(*, units: list[AdministrativeUnit], codes: list[str], period: 
 
 def children(*, unit: AdministrativeUnit, codes: list[str], period: Period) -> list[tuple[AdministrativeUnit, dict]]:
     """Each child unit with each indicator's value in the period: two queries."""
+    return [(kid, values[0]) for kid, values in _children(unit=unit, codes=codes, windows=[period])]
+
+
+def children_compared(*, unit: AdministrativeUnit, codes: list[str], period: Period
+                      ) -> list[tuple[AdministrativeUnit, dict, dict]]:
+    """Each child unit with each indicator in the period and in the previous one: two queries."""
+    return [(kid, values[0], values[1])
+            for kid, values in _children(unit=unit, codes=codes, windows=[period, period.previous()])]
+
+
+def _children(*, unit: AdministrativeUnit, codes: list[str], windows: list[Period]
+              ) -> list[tuple[AdministrativeUnit, list[dict]]]:
     kids = list(AdministrativeUnit.objects.filter(parent=unit).order_by("code"))
     _place(kids)
     needed = registry.stored_codes(codes)
     rows = _sums(Fact.objects.filter(paths.under("unit_path", unit.path), depth=unit.depth + 1), needed,
-                 [(period.start, period.end)], group=("unit_path", "indicator", "key"))
+                 [(w.start, w.end) for w in windows], group=("unit_path", "indicator", "key"))
     by_path: dict[str, list] = defaultdict(list)
     for row in rows:
         by_path[row["unit_path"]].append(row)
     result = []
     for kid in kids:
-        table = _table(by_path.get(kid.path, []), 1)
-        result.append((kid, {code: evaluate(code, table, 0) for code in codes}))
+        table = _table(by_path.get(kid.path, []), len(windows))
+        result.append((kid, [{code: evaluate(code, table, w) for code in codes} for w in range(len(windows))]))
     return result
 
 

@@ -54,7 +54,7 @@ def domain_label(domain: str) -> str:
 def _period(request: HttpRequest, prefix: str = "", default: str = "month") -> periods.Period:
     get = request.GET.get
     return periods.parse(get(prefix + "period"), get(prefix + "date"), get(prefix + "start"), get(prefix + "end"),
-                         default=default)
+                         year=get(prefix + "year"), default=default)
 
 
 def _bad_request(request: HttpRequest, error: ServiceError) -> HttpResponse:
@@ -85,22 +85,41 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "stats/home.html", {"roots": roots})
 
 
-def _dashboard_data(request: HttpRequest, unit: AdministrativeUnit) -> dict:
+def _dashboard_data(request: HttpRequest, unit: AdministrativeUnit, *, report: bool = False) -> dict:
+    """What the dashboard, its CSV tables and the reports show. A report also reads the units below in the
+    previous period (in the same query)."""
     period = _period(request)
     focus = _focus(request)
     codes = [item.code for item in registry.indicators()]
     figures = selectors.figures(unit=unit, codes=codes, period=period, with_breakdown=True)
     columns = [focus, *[c for c in CHILD_COLUMNS if c != focus and registry.indicator(c)]]
-    kids = selectors.children(unit=unit, codes=columns, period=period) if unit.level != Level.GROUP else []
+    previous: dict[int, dict] = {}
+    if unit.level == Level.GROUP:
+        kids = []
+    elif report:
+        compared = selectors.children_compared(unit=unit, codes=columns, period=period)
+        kids = [(kid, values) for kid, values, _before in compared]
+        previous = {kid.pk: before for kid, _values, before in compared}
+    else:
+        kids = selectors.children(unit=unit, codes=columns, period=period)
     ranked = sorted(kids, key=lambda row: (row[1][focus] is None, -(row[1][focus] or 0), row[0].code))
     labels, series = selectors.trend(unit=unit, codes=[focus], period=period)
     return {"unit": unit, "period": period, "focus": registry.indicator(focus), "figures": figures,
             "columns": [registry.indicator(c) for c in columns], "children": ranked,
-            "trend_labels": labels, "trend": series[focus]}
+            "children_previous": previous, "trend_labels": labels, "trend": series[focus]}
 
 
-def _page_data(request: HttpRequest, unit: AdministrativeUnit) -> dict:
-    data = _dashboard_data(request, unit)
+def _review_choices(period: periods.Period) -> dict:
+    """The years a five-year review may end with, newest first, and the one the page's period suggests: its own,
+    else the last finished assessment year at most (the one under way is chosen on purpose)."""
+    last = periods.latest_five_year()
+    chosen = period.end.year if period.kind == "five_year" else min(periods.of("assessment", period.end).end.year,
+                                                                   last - 1)
+    return {"review_years": list(range(last, periods.FIRST_FIVE_YEAR - 1, -1)), "review_year": chosen}
+
+
+def _page_data(request: HttpRequest, unit: AdministrativeUnit, *, report: bool = False) -> dict:
+    data = _dashboard_data(request, unit, report=report)
     period, focus = data["period"], data["focus"]
     query = period.query() + f"&indicator={focus.code}"
     step_labels = [_bucket_label(b, period) for b in data["trend_labels"]]
@@ -119,10 +138,39 @@ def _page_data(request: HttpRequest, unit: AdministrativeUnit) -> dict:
         "map": charts.child_map(rows, [values[focus.code] for _kid, values in data["children"]]),
         "previous": period.previous(),
         "prev_query": period.previous().query() + f"&indicator={focus.code}",
-        "next_query": _next(period).query() + f"&indicator={focus.code}",
+        "next_query": _next_query(period, focus.code),
+        **_review_choices(period),
     })
     data["child_rows"] = list(zip(data["children"], data["child_bars"], rows, strict=True))
     return data
+
+
+def _report_tables(data: dict) -> dict:
+    """A report's breakdowns and units below, each value beside the previous period's and the change."""
+    breakdowns = [(figure, [(label, value, figure.previous_breakdown.get(key, 0),
+                             _change(value, figure.previous_breakdown.get(key, 0)))
+                            for key, label, value in figure.breakdown])
+                  for figure in data["breakdowns"]]
+    focus, before = data["focus"].code, data["children_previous"]
+    rows = [(kid, values, before.get(kid.pk, {}).get(focus), _change(values[focus], before.get(kid.pk, {}).get(focus)))
+            for kid, values in data["children"]]
+    return {"breakdown_tables": breakdowns, "children_rows": rows}
+
+
+def _review_data(unit: AdministrativeUnit, data: dict) -> dict:
+    """A five-year review's extra tables: every indicator per assessment year over the ten years (the five
+    before, then the five reviewed), one query, and the focus indicator's chart over them."""
+    period, focus = data["period"], data["focus"]
+    years = periods.assessment_years(period.previous()) + periods.assessment_years(period)
+    before_first = periods.of("assessment", years[0].start - dt.timedelta(days=1))  # for the first year's change
+    items = registry.indicators()
+    values = selectors.yearly(unit=unit, codes=[item.code for item in items], windows=[before_first, *years])
+    labels = [f"{year.start.year}–{year.end.year}" for year in years]
+    shown = values[focus.code][1:]
+    line = charts.line_chart(labels, [(data["previous"].label, [*shown[:5], *[None] * 5]),
+                                      (period.label, [*[None] * 5, *shown[5:]])])
+    return {"years": years, "year_labels": labels, "year_line": line,
+            "year_rows": [(domain_label(item.domain), item, values[item.code][1:]) for item in items]}
 
 
 @login_required
@@ -139,25 +187,32 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def periodic_report(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    """The dashboard's figures, tables and trend as a report to hand over: PDF (A4) or XLSX."""
+    """The dashboard's figures, tables and trend, against the previous period, as a report to hand over:
+    PDF (A4), XLSX, or the same page as HTML to print from the browser. With `period=five_year&year=2025`
+    it is the five-year review: five assessment years against the five before, and each of the ten years."""
     _require_staff(request)
-    if kind not in ("pdf", "xlsx"):
+    if kind not in ("pdf", "xlsx", "html"):
         raise Http404
     unit = geo_selectors.unit_get(viewer=request.user, pk=pk)
     try:
-        data = _page_data(request, unit)
+        data = _page_data(request, unit, report=True)
     except ServiceError as error:
         return _bad_request(request, error)
     period = data["period"]
+    data.update(_report_tables(data))
+    if period.kind == "five_year":
+        data.update(_review_data(unit, data))
     name = f"{unit.code}-{period.start.isoformat()}-{period.end.isoformat()}"
+    if kind == "html":
+        return render(request, "stats/report_print.html", data)
     if kind == "xlsx":
         response = HttpResponse(reports_export.xlsx(data), content_type=(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
     content = reports_export.pdf(data, request)
-    if content is None:
-        raise Http404
+    if content is None:  # no WeasyPrint here: the same report as a page to print
+        return redirect(reverse("stats:report", args=[unit.pk, "html"]) + "?" + request.GET.urlencode())
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
@@ -166,7 +221,17 @@ def periodic_report(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 def _next(period: periods.Period) -> periods.Period:
     if period.kind == "range":
         return periods.Period("range", period.end + dt.timedelta(days=1), period.end + dt.timedelta(days=period.days))
+    if period.kind == "five_year":
+        return periods.five_years(period.end.year + 5)
     return periods.of(period.kind, period.end + dt.timedelta(days=1))
+
+
+def _next_query(period: periods.Period, focus: str) -> str | None:
+    """The next period's parameters; none past the five-year review that may be asked for."""
+    following = _next(period)
+    if following.kind == "five_year" and following.end.year > periods.latest_five_year():
+        return None
+    return following.query() + f"&indicator={focus}"
 
 
 def _bucket_label(day: dt.date, period: periods.Period) -> str:
@@ -226,9 +291,11 @@ def compare(request: HttpRequest) -> HttpResponse:
         a, b = _period(request, "a_", default="year"), _period(request, "b_", default="year")
     except ServiceError as error:
         return _bad_request(request, error)
-    if not request.GET.get("b_period"):
+    b_chosen = bool(request.GET.get("b_period"))
+    if not b_chosen:
         b = a.previous()
-    context = {"units": units, "period": period, "a": a, "b": b, "kinds": periods.KINDS,
+    context = {"units": units, "period": period, "a": a, "b": b, "b_chosen": b_chosen, "kinds": periods.KINDS,
+               **_review_choices(a),
                "choices": geo_selectors.unit_list(viewer=request.user).filter(
                    level__in=[Level.NATION, Level.PROVINCE, Level.COMMUNE])[:500]}
     if units:
@@ -239,6 +306,16 @@ def compare(request: HttpRequest) -> HttpResponse:
         vb = {f.indicator.code: f.value for f in selectors.figures(unit=first, codes=codes, period=b)}
         context["period_rows"] = [(item, va[item.code], vb[item.code], _change(va[item.code], vb[item.code]))
                                   for item in registry.indicators()]
+        table = request.GET.get("csv")
+        if table == "units":
+            return _csv_response(f"compare-units-{period.start.isoformat()}-{period.end.isoformat()}.csv",
+                                 [_("Indicator"), _("Code"), *[f"{u.code} {u.display_name}" for u in units]],
+                                 [[str(item.name), item.code, *values] for item, values in context["unit_rows"]])
+        if table == "periods":
+            return _csv_response(f"compare-{first.code}-{a.start.isoformat()}-{b.start.isoformat()}.csv",
+                                 [_("Indicator"), _("Code"), a.label, b.label, _("Change (%)")],
+                                 [[str(item.name), item.code, now, before, change]
+                                  for item, now, before, change in context["period_rows"]])
     return render(request, "stats/compare.html", context)
 
 

@@ -17,9 +17,10 @@ from binhan.geo import selectors as geo_selectors
 from binhan.geo.models import AdministrativeUnit, Level
 from binhan.stats import assessments, periods, selectors
 from binhan.stats.models import Assessment, KeyArea, MovementScore, ScoreItem, Subject, Topic
-from binhan.stats.views import _require_staff
+from binhan.stats.views import _csv_response, _require_staff
 
 PAGE_SIZE = 50
+CSV_ROWS = 10_000  # a list downloads whole (a province has about 100 communes and a few thousand groups)
 
 
 def _unit(request: HttpRequest, name: str = "unit") -> AdministrativeUnit | None:
@@ -73,15 +74,26 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         except ServiceError as error:
             return _fail(request, "stats/assessments.html", {**context, **_list_context(request, unit, year)}, error)
         return redirect("stats:assessment", pk=created.pk)
+    if unit is not None and request.GET.get("csv"):
+        return _csv_response(f"assessments-{unit.code}-{year}.csv",
+                             [_("Code"), _("Unit"), _("Subject"), _("Name"), _("Status"), _("Decision number"),
+                              _("Decision date")],
+                             [[a.unit.code, a.unit.display_name, a.get_subject_display(), a.subject_name,
+                               a.get_status_display(), a.decision_number, a.decision_date]
+                              for a in _assessment_rows(request, unit, year)[:CSV_ROWS]])
     context.update(_list_context(request, unit, year))
     return render(request, "stats/assessments.html", context)
+
+
+def _assessment_rows(request, unit, year):
+    return scoping.visible(Assessment.objects.select_related("unit"), request.user).filter(
+        paths.under("unit_path", unit.path), year=year).order_by("unit_path", "subject", "subject_name", "id")
 
 
 def _list_context(request, unit, year) -> dict:
     if unit is None:
         return {"page": None}
-    rows = scoping.visible(Assessment.objects.select_related("unit"), request.user).filter(
-        paths.under("unit_path", unit.path), year=year).order_by("unit_path", "subject", "subject_name", "id")
+    rows = _assessment_rows(request, unit, year)
     return {"page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
             "share": assessments.recognised_share(unit=unit, year=year),
             "targets": geo_selectors.unit_list(viewer=request.user).filter(
@@ -143,18 +155,28 @@ def movement(request: HttpRequest) -> HttpResponse:
             return _fail(request, "stats/movement.html", {**context, **_movement_context(request, unit, year,
                                                                                        context["weak_only"])}, error)
         return redirect(f"{request.path}?unit={unit.pk if unit else ''}&year={year}")
+    if unit is not None and request.GET.get("csv"):
+        return _csv_response(f"movement-{unit.code}-{year}.csv",
+                             [_("Code"), _("Unit"), _("Points"), _("Classification"), _("Status")],
+                             [[score.unit.code, score.unit.display_name, score.total,
+                               score.get_classification_display(), score.get_status_display()]
+                              for score in _score_rows(request, unit, year, context["weak_only"])[:CSV_ROWS]])
     context.update(_movement_context(request, unit, year, context["weak_only"]))
     return render(request, "stats/movement.html", context)
+
+
+def _score_rows(request, unit, year, weak_only):
+    rows = scoping.visible(MovementScore.objects.select_related("unit"), request.user).filter(
+        paths.under("unit_path", unit.path), year=year)
+    if weak_only:
+        rows = rows.filter(classification="weak")
+    return rows.order_by("total", "unit_path")
 
 
 def _movement_context(request, unit, year, weak_only) -> dict:
     if unit is None:
         return {"page": None}
-    rows = scoping.visible(MovementScore.objects.select_related("unit"), request.user).filter(
-        paths.under("unit_path", unit.path), year=year)
-    if weak_only:
-        rows = rows.filter(classification="weak")
-    rows = rows.order_by("total", "unit_path")
+    rows = _score_rows(request, unit, year, weak_only)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return {"page": page, "reviewable": {s.pk for s in page.object_list if assessments.can_decide(request.user, s)},
             "targets": geo_selectors.unit_list(viewer=request.user).filter(
@@ -184,6 +206,18 @@ def key_areas(request: HttpRequest) -> HttpResponse:
             return _fail(request, "stats/key_areas.html", {**context, **_key_context(request, unit)}, error)
         return redirect(f"{request.path}?unit={unit.pk if unit else ''}")
     context.update(_key_context(request, unit))
+    if unit is not None and request.GET.get("csv") == "areas":
+        return _csv_response(f"key-areas-{unit.code}.csv",
+                             [_("Code"), _("Unit"), _("Topic"), _("Since"), _("Reason"), _("Measures"),
+                              _("Left the list"), _("What changed")],
+                             [[a.unit.code, a.unit.display_name, a.get_topic_display(), a.designated_on, a.reason,
+                               a.measures, a.removed_on, a.removal_reason] for a, _removable in context["areas"]])
+    if unit is not None and request.GET.get("csv") == "candidates":
+        return _csv_response(f"key-area-candidates-{unit.code}.csv",
+                             [_("Code"), _("Unit"), _("Category"), _("Reports"), _("Households"), _("Rate"),
+                              _("Peers' mean rate"), _("Standard deviations above")],
+                             [[c.unit.code, c.unit.display_name, c.label, c.count, c.households, c.rate, c.peers_mean,
+                               c.z] for c in context["candidates"]])
     return render(request, "stats/key_areas.html", context)
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +23,8 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "cameras/mine.html", {
         "cameras": selectors.owner_cameras(owner=request.user),
         "requests": selectors.owner_requests(owner=request.user)[:100],
+        # Where the owner turns SMS and browser notifications on (cameras.notify follows those choices).
+        "alert_settings_url": reverse("alerts:subscription") if apps.is_installed("binhan.alerts") else "",
     })
 
 

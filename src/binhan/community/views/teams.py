@@ -10,8 +10,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from binhan.accounts.forms import PurposeForm
-from binhan.accounts.models import User
+from binhan.accounts.forms import PurposeForm, take_account
 from binhan.community import forms, rules
 from binhan.community.models import DutyShift
 from binhan.community.roles import MANAGER_ROLES
@@ -104,11 +103,8 @@ def member_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        username = data.pop("username").strip()
-        user = User.objects.filter(username=username).first() if username else None
-        if username and user is None:
-            form.add_error("username", _("No account has this username."))
-        else:
+        found, user = take_account(form, data)
+        if found:
             try:
                 member = services.member_add(actor=request.user, team=team, user=user, **data)
             except ServiceError as error:

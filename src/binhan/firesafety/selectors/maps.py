@@ -1,16 +1,26 @@
 """Map layers (GeoJSON, no personal data): points with their state, teams with their readiness at their
-group's centre, and fire reports of the last year for those who handle reports."""
+group's centre, and recent fire reports as the viewer may see them; and one team's map (its placed
+households with their state, its points and the recent fire reports of its group).
+
+A fire report is drawn in full (its place, and a link to its page) for those who handle reports, and
+for a team's leader as the public may know it (a place coarsened to about 100 m, no link): see
+`selectors.reports`. Reports without a place are not drawn.
+"""
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from binhan.core import scoping
+from binhan.firesafety import rules
 from binhan.firesafety.models import FireTeam
 from binhan.firesafety.selectors import points as point_selectors
 from binhan.firesafety.selectors import readiness as readiness_selectors
 from binhan.firesafety.selectors import reports as report_selectors
+from binhan.reports import locate
+from binhan.reports.models import Status, format_reference
 
 MAX_FEATURES = 20_000
 
@@ -42,11 +52,66 @@ def team_features(*, viewer) -> list[dict]:
             for pk, name, lat, lon in teams]
 
 
-def report_features(*, viewer) -> list[dict]:
-    reports = (report_selectors.fire_reports(viewer=viewer, unit_path="/").filter(lat__isnull=False)
-               .values_list("pk", "lat", "lon", "status", "created_at")[:MAX_FEATURES])
+def _report_rows(reports: QuerySet) -> list[tuple]:
+    return list(reports.filter(lat__isnull=False, lon__isnull=False)
+                .values_list("pk", "lat", "lon", "status", "created_at")[:MAX_FEATURES])
+
+
+def _report_feature(row: tuple, *, in_full: bool, url: str) -> dict:
+    pk, lat, lon, status, created = row
+    if not in_full:
+        lat, lon = locate.coarsen(lat, lon)
+    day = timezone.localtime(created).date()
+    reference = format_reference(pk, day.year)  # as Report.reference: the local year
+    properties = {"kind": "report", "id": pk, "reference": reference, "status": status, "date": day.isoformat(),
+                  "name": f"{reference} · {formats.date_format(day, 'SHORT_DATE_FORMAT')} · {Status(status).label}",
+                  "in_full": in_full}
+    if in_full:
+        properties["url"] = url.format(pk)
+    return {"type": "Feature", "geometry": _point(lat, lon), "properties": properties}
+
+
+def report_features(*, viewer, days: int = report_selectors.MAP_DAYS) -> list[dict]:
+    """Fire reports of the last `days` days: in full under the units where the viewer handles reports,
+    and as the public may know them in the groups of the teams the viewer leads."""
     url = _url("reports:manage")
-    return [{"type": "Feature", "geometry": _point(lat, lon),
-             "properties": {"id": pk, "status": status, "date": timezone.localtime(created).date().isoformat(),
-                            "url": url.format(pk)}}
-            for pk, lat, lon, status, created in reports]
+    features = [_report_feature(row, in_full=True, url=url)
+                for row in _report_rows(report_selectors.fire_reports(viewer=viewer, unit_path="/", days=days))]
+    groups = report_selectors.led_group_paths(viewer=viewer)
+    if groups:
+        rows = _report_rows(report_selectors.neighbour_fire_reports(group_paths=groups, days=days))
+        features += [_report_feature(row, in_full=False, url=url) for row in rows]
+    return features
+
+
+def team_report_features(*, viewer, team: FireTeam, days: int = report_selectors.MAP_DAYS) -> list[dict]:
+    """The fire reports of the team's group for its map, as the team's page lists them for the viewer."""
+    reports, in_full = report_selectors.team_reports(viewer=viewer, team=team, days=days)
+    url = _url("reports:manage")
+    return [_report_feature(row, in_full=in_full, url=url) for row in _report_rows(reports)]
+
+
+def team_map(*, team: FireTeam, households, points, reports: list[dict] = ()) -> dict:
+    """The team page's map from what the page has read already (no query): each placed household
+    (address and state: equipped, overdue, missing), each placed point (name and state), the fire
+    reports' features (`team_report_features`), and the group's centre to start from when nothing is
+    placed yet."""
+    household_url, point_url = _url("firesafety:household"), _url("firesafety:point_detail")
+    features = [{"type": "Feature", "geometry": _point(m.lat, m.lon),
+                 "properties": {"kind": "household", "id": m.household_id, "name": m.household.address,
+                                "state": household_state(m), "url": household_url.format(m.household_id)}}
+                for m in households if m.lat is not None and m.lon is not None]
+    features += [{"type": "Feature", "geometry": _point(p.lat, p.lon),
+                  "properties": {"kind": "point", "id": p.pk, "name": p.name, "state": p.state,
+                                 "url": point_url.format(p.pk)}}
+                 for p in points if p.lat is not None and p.lon is not None]
+    features += reports
+    unit = team.unit
+    centre = [unit.centre_lat, unit.centre_lon] if unit.centre_lat is not None and unit.centre_lon is not None else None
+    return {"type": "FeatureCollection", "features": features, "centre": centre}
+
+
+def household_state(member) -> str:
+    """A team household's state from the flags `team_households` annotates."""
+    return rules.household_state(has_extinguisher=member.has_extinguisher, has_demolition=member.has_demolition,
+                                 has_alarm=member.has_alarm, has_overdue=member.has_overdue)

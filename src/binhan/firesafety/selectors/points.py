@@ -41,3 +41,11 @@ def point_get(*, viewer, pk: int) -> FirePoint:
     point = scoping.get_visible_or_404(FirePoint.objects.select_related("unit", "team"), viewer, pk=pk)
     return _annotated(FirePoint.objects.filter(pk=point.pk).select_related("unit", "team"),
                       timezone.localdate()).get()
+
+
+def team_points(*, viewer, team) -> list[FirePoint]:
+    """The points a team keeps, each with its `state`, for the team's page and map."""
+    points = list(point_list(viewer=viewer).filter(team=team))
+    for point in points:
+        point.state = state_of(point)
+    return points

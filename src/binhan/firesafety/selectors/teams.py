@@ -31,7 +31,9 @@ def team_list(*, viewer, filters: TeamFilters | None = None) -> QuerySet[FireTea
     if filters.query:
         teams = teams.filter(name__icontains=filters.query)
     return (teams.select_related("unit")
-            .annotate(household_count=Count("memberships", filter=Q(memberships__left_on__isnull=True)),
+            # Both counts join the team's rows: each must be distinct, or the findings multiply the households.
+            .annotate(household_count=Count("memberships", filter=Q(memberships__left_on__isnull=True),
+                                            distinct=True),
                       open_findings=Count("findings", filter=Q(findings__status=Finding.Status.OPEN), distinct=True))
             .order_by("unit_path", "name", "id"))
 

@@ -104,5 +104,6 @@ def finding_close(*, actor, finding: Finding, on: date | None = None) -> Finding
     finding.save(update_fields=["status", "closed_on", "closed_by"])
     audit.record(actor=actor, action="firesafety.finding.close", obj=finding,
                  changes={"status": [Finding.Status.OPEN, Finding.Status.CLOSED]})
-    publish("finding.closed", unit_path=finding.unit_path, finding_id=finding.pk, team_id=finding.team_id)
+    publish("finding.closed", unit_path=finding.unit_path, finding_id=finding.pk, team_id=finding.team_id,
+            inspection_id=finding.inspection_id)
     return finding

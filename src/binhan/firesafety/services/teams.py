@@ -4,6 +4,7 @@ a warning on the team's page, not a refusal (a team forms one household at a tim
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 from django.db import transaction
@@ -13,9 +14,11 @@ from django.utils.translation import gettext as _
 from binhan.core import audit
 from binhan.core.exceptions import ServiceError
 from binhan.core.services import apply_changes
+from binhan.firesafety import rules
 from binhan.firesafety.models import FireTeam, TeamHousehold
 from binhan.firesafety.services._common import check_keeper, check_past, clean_text, publish
 from binhan.geo.models import AdministrativeUnit, Household, Level
+from binhan.reports.locate import boundary_contains, distance_m
 
 TEXT_LIMITS = {"name": 200, "leader_name": 150, "deputy_name": 150, "alarm": 300}
 
@@ -112,8 +115,67 @@ def team_dissolve(*, actor, team: FireTeam) -> FireTeam:
         raise ServiceError(_("This team is dissolved."), field="team")
     team.status = FireTeam.Status.DISSOLVED
     team.save(update_fields=["status", "updated_at"])
-    TeamHousehold.objects.filter(team=team, left_on__isnull=True).update(left_on=timezone.localdate())
+    staying = TeamHousehold.objects.filter(team=team, left_on__isnull=True)
+    household_ids = sorted(staying.values_list("household_id", flat=True))
+    staying.update(left_on=timezone.localdate())
     audit.record(actor=actor, action="firesafety.team.dissolve", obj=team,
                  changes={"status": [FireTeam.Status.ACTIVE, team.status]})
-    _publish(team, "dissolved")
+    _publish(team, "dissolved", household_ids=household_ids)  # each household's figures move (statistics)
     return team
+
+
+def _area_of(boundary) -> bool:
+    """Whether a group's boundary is a polygon we can test a point against (else the centre decides)."""
+    if not isinstance(boundary, dict):
+        return False
+    geometry = boundary.get("geometry", boundary) if boundary.get("type") == "Feature" else boundary
+    return isinstance(geometry, dict) and geometry.get("type") in ("Polygon", "MultiPolygon")
+
+
+def _checked_place(group: AdministrativeUnit, lat, lon) -> tuple[float | None, float | None]:
+    """A valid place inside the group (its boundary, else near its centre), or both empty to clear it."""
+    if lat is None and lon is None:
+        return None, None
+    if lat is None or lon is None:
+        raise ServiceError(_("Give both the latitude and the longitude, or neither."), field="lat")
+    try:
+        lat, lon = float(lat), float(lon)
+    except (TypeError, ValueError):
+        lat = lon = math.nan
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ServiceError(_("The place is not valid: the latitude runs from -90 to 90 and the longitude from "
+                             "-180 to 180."), field="lat")
+    if _area_of(group.boundary):
+        if not boundary_contains(group.boundary, lat, lon):
+            raise ServiceError(_("This place lies outside the residential group. Place the house within it."),
+                               field="lat")
+    elif group.centre_lat is not None and group.centre_lon is not None and (
+            distance_m(lat, lon, group.centre_lat, group.centre_lon) > rules.HOUSEHOLD_FROM_CENTRE_M):
+        raise ServiceError(_("This place is more than %(metres)s m from the residential group's centre. Place "
+                             "the house within the group.") % {"metres": f"{rules.HOUSEHOLD_FROM_CENTRE_M:,}"},
+                           field="lat")
+    return round(lat, 6), round(lon, 6)  # about 10 cm: a tap on a phone is no finer
+
+
+@transaction.atomic
+def team_household_locate(*, actor, team: FireTeam, household: Household, lat: float | None,
+                          lon: float | None) -> TeamHousehold:
+    """The team leader or the police place a team household on the map (a tap on a phone), or clear its
+    place; the team's map and the distance from a reported fire use it."""
+    check_keeper(actor, team.unit_path)
+    if team.status != FireTeam.Status.ACTIVE:
+        raise ServiceError(_("This team is dissolved."), field="team")
+    member = (TeamHousehold.objects.select_for_update()
+              .filter(team=team, household=household, left_on__isnull=True).first())
+    if member is None:
+        raise ServiceError(_("This household is not in the team."), field="household")
+    lat, lon = _checked_place(team.unit, lat, lon)
+    before = [member.lat, member.lon]
+    if before == [lat, lon]:
+        return member
+    member.lat, member.lon = lat, lon
+    member.save(update_fields=["lat", "lon"])
+    audit.record(actor=actor, action="firesafety.team.locate", obj=team,
+                 changes={"household": [household.pk, household.pk], "place": [before, [lat, lon]]})
+    _publish(team, "household_located", household_id=household.pk)
+    return member

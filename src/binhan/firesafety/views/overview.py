@@ -8,15 +8,17 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from binhan.firesafety import forms
 from binhan.firesafety.models import Finding
 from binhan.firesafety.selectors import equipment as equipment_selectors
 from binhan.firesafety.selectors import maps as map_selectors
 from binhan.firesafety.selectors import readiness as readiness_selectors
-from binhan.firesafety.views._common import chosen_unit, require_staff
+from binhan.firesafety.views._common import chosen_unit, render_form, require_staff
 from binhan.geo import selectors as geo_selectors
 
 LAYERS = {"points": map_selectors.point_features, "teams": map_selectors.team_features,
           "reports": map_selectors.report_features}
+WINDOWED = {"reports"}  # the layers that take the window of days
 
 
 @login_required
@@ -42,14 +44,23 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 def map_page(request: HttpRequest) -> HttpResponse:
     require_staff(request)
-    return render(request, "firesafety/map.html", {"tile_url": settings.BINHAN_TILE_URL})
+    window = forms.ReportWindowForm(request.GET)
+    # Readiness per commune or group is the statistics map of the units below, shaded by the same score.
+    root = geo_selectors.unit_roots(viewer=request.user).first()
+    return render_form(request, "firesafety/map.html", {"tile_url": settings.BINHAN_TILE_URL, "window_form": window,
+                                                        "days": window.window, "readiness_unit": root}, window)
 
 
 @login_required
 def map_data(request: HttpRequest) -> JsonResponse:
-    """Points with their state, teams with their readiness, fire reports: GeoJSON for the viewer's units."""
+    """Points with their state, teams with their readiness, fire reports of the last `days` days (30 by
+    default): GeoJSON for the viewer's units."""
     require_staff(request)
-    layer = LAYERS.get(request.GET.get("layer", "points"))
-    if layer is None:
+    name = request.GET.get("layer", "points")
+    if name not in LAYERS:
         return JsonResponse({"detail": _("Unknown map layer.")}, status=400)
-    return JsonResponse({"type": "FeatureCollection", "features": layer(viewer=request.user)})
+    window = forms.ReportWindowForm(request.GET)
+    if window.error:
+        return JsonResponse({"detail": window.error, "field": "days"}, status=400)
+    options = {"days": window.window} if name in WINDOWED else {}
+    return JsonResponse({"type": "FeatureCollection", "features": LAYERS[name](viewer=request.user, **options)})

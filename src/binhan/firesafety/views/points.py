@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from binhan.core.exceptions import ServiceError
-from binhan.firesafety import forms
+from binhan.firesafety import forms, rules
 from binhan.firesafety.models import Inspection
 from binhan.firesafety.selectors import points as point_selectors
 from binhan.firesafety.services import points as point_services
@@ -35,6 +35,7 @@ def point_list(request: HttpRequest) -> HttpResponse:
     page = page_of(request, point_selectors.point_list(viewer=request.user, unit=unit))
     for point in page.object_list:
         point.state = point_selectors.state_of(point)
+        point.alley_warning = rules.alley_warning(point.alley_length_m)
     return render_form(request, "firesafety/point_list.html", {
         "page": page, "unit": unit, "querystring": query_without_page(request),
         "can_create": kept_units(request).exists()}, form)
@@ -86,6 +87,7 @@ def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("firesafety:point_detail", pk=point.pk)
     return render_form(request, "firesafety/point_detail.html", {
         "point": point, "state": point_selectors.state_of(point), "can_keep": keeper,
+        "alley_warning": rules.alley_warning(point.alley_length_m),
         "items": point.equipment.filter(retired_on__isnull=True).select_related("type").order_by("type__order", "id"),
         "inspections": Inspection.objects.filter(point=point).order_by("-inspected_on", "-id")[:10],
         "form": form or forms.EquipmentForm()}, form)

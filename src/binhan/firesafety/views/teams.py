@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
@@ -15,6 +16,8 @@ from binhan.core.exceptions import ServiceError
 from binhan.firesafety import forms, rules
 from binhan.firesafety.selectors import drills as drill_selectors
 from binhan.firesafety.selectors import equipment as equipment_selectors
+from binhan.firesafety.selectors import maps as map_selectors
+from binhan.firesafety.selectors import points as point_selectors
 from binhan.firesafety.selectors import readiness as readiness_selectors
 from binhan.firesafety.selectors import reports as report_selectors
 from binhan.firesafety.selectors import teams as team_selectors
@@ -91,12 +94,29 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form, "title": _("Edit the team"), "submit": _("Save"), "team": team}, form)
 
 
+def _with_state(members) -> list:
+    members = list(members)
+    for member in members:
+        member.state = map_selectors.household_state(member)
+    return members
+
+
 def _detail_context(request: HttpRequest, team, add_form=None) -> dict:
-    households = list(team_selectors.team_households(team=team))
+    households = _with_state(team_selectors.team_households(team=team))
+    points = point_selectors.team_points(viewer=request.user, team=team)
     keeper = can_keep(request, team.unit_path) and team.status == team.Status.ACTIVE
+    fire_reports, reports_in_full = report_selectors.team_fire_reports(viewer=request.user, team=team)
+    window = forms.ReportWindowForm(request.GET)
+    map_reports = map_selectors.team_report_features(viewer=request.user, team=team, days=window.window)
     return {
         "team": team,
         "households": households,
+        "unplaced": sum(1 for member in households if member.lat is None),
+        "team_map": map_selectors.team_map(team=team, households=households, points=points, reports=map_reports),
+        "window_form": window,
+        "days": window.window,
+        "sees_fire_reports": reports_in_full or report_selectors.leads(request.user, team),
+        "tile_url": settings.BINHAN_TILE_URL,
         "size_warning": rules.team_size_warning(len(households)),
         "readiness": readiness_selectors.team_readiness(team_ids=[team.pk])[team.pk],
         "can_keep": keeper,
@@ -104,11 +124,12 @@ def _detail_context(request: HttpRequest, team, add_form=None) -> dict:
                                  if keeper else None),
         "team_equipment": equipment_selectors.equipment_list(
             viewer=request.user, filters=equipment_selectors.EquipmentFilters(team=team)).filter(team=team),
-        "points": team.points.all(),
+        "points": points,
         "findings": equipment_selectors.finding_list(viewer=request.user, team=team)[:50],
         "drills": drill_selectors.drill_list(viewer=request.user, team=team)[:10],
         "reminders": equipment_selectors.live_reminders(team=team)[:20],
-        "fire_reports": report_selectors.fire_reports(viewer=request.user, unit_path=team.unit_path)[:20],
+        "fire_reports": fire_reports,
+        "reports_in_full": reports_in_full,
         "breadcrumb": geo_selectors.unit_breadcrumb(team.unit),
     }
 
@@ -117,7 +138,8 @@ def _detail_context(request: HttpRequest, team, add_form=None) -> dict:
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_staff(request)
     team = team_selectors.team_get(viewer=request.user, pk=pk)
-    return render_form(request, "firesafety/team_detail.html", _detail_context(request, team))
+    context = _detail_context(request, team)
+    return render_form(request, "firesafety/team_detail.html", context, context["window_form"])
 
 
 @login_required
@@ -145,6 +167,35 @@ def team_household(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ServiceError as error:
         return refused(request, error, reverse("firesafety:team_detail", args=[team.pk]))
     return redirect("firesafety:team_detail", pk=team.pk)
+
+
+@login_required
+def team_household_place(request: HttpRequest, pk: int, household_pk: int) -> HttpResponse:
+    """Place a team household on the map from a phone (tap where the house stands), or clear its place."""
+    require_staff(request)
+    team = team_selectors.team_get(viewer=request.user, pk=pk)
+    require_keeper(request, team.unit_path)
+    member = get_object_or_404(team_selectors.team_households(team=team), household_id=household_pk)
+    form = forms.HouseholdPlaceForm(posted(request), initial={"lat": member.lat, "lon": member.lon})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            team_services.team_household_locate(actor=request.user, team=team, household=member.household,
+                                                lat=None if data["clear"] else data["lat"],
+                                                lon=None if data["clear"] else data["lon"])
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            messages.success(request, _("The house's place is removed.") if data["clear"]
+                             else _("The house is placed on the team's map."))
+            return redirect(f"{reverse('firesafety:team_detail', args=[team.pk])}#team-map")
+    # The team's other houses and its points, to place this one among them.
+    others = team_selectors.team_households(team=team).exclude(pk=member.pk)
+    points = point_selectors.team_points(viewer=request.user, team=team)
+    return render_form(request, "firesafety/household_place.html", {
+        "team": team, "member": member, "form": form, "tile_url": settings.BINHAN_TILE_URL,
+        "others": map_selectors.team_map(team=team, households=others, points=points),
+        "breadcrumb": geo_selectors.unit_breadcrumb(team.unit)}, form)
 
 
 @login_required

@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from binhan.accounts.forms import PurposeForm
-from binhan.accounts.models import User
+from binhan.accounts.forms import PurposeForm, take_account
 from binhan.core import scoping
 from binhan.core.exceptions import ServiceError
 from binhan.geo import selectors as geo_selectors
@@ -90,11 +89,8 @@ def mediator_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.MediatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        username = data.pop("username").strip()
-        user = User.objects.filter(username=username).first() if username else None
-        if username and user is None:
-            form.add_error("username", _("No account has this username."))
-        else:
+        found, user = take_account(form, data)
+        if found:
             try:
                 mediator = services.mediator_add(actor=request.user, team=team, user=user, **data)
             except ServiceError as error:

@@ -6,13 +6,8 @@ is kept, not the device or account id either. `media_url` is kept as given, neve
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import math
-import os
 import re
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from binhan.core import ratelimit
+from binhan.core.db import writes
 from binhan.core.exceptions import ServiceError
 from binhan.geo.models import AdministrativeUnit, Level
 from binhan.reports import locate, services
@@ -164,52 +160,8 @@ def service_notice(report) -> str:
              "or 114 (fire).") % {"commune": commune.display_name}
 
 
-_writer = threading.Lock()
-_lock_files: dict[str, int] = {}
-
-
-def _lock_path() -> str | None:
-    """A file next to the SQLite database (none for PostgreSQL or an in-memory database)."""
-    if connection.vendor != "sqlite":
-        return None
-    name = str(connection.settings_dict["NAME"])
-    if name.startswith("file:") or name == ":memory:" or not os.path.isdir(os.path.dirname(name) or "."):
-        return None
-    return f"{name}.write-lock"
-
-
-def _lock_file(path: str) -> int | None:
-    """The process's descriptor of the lock file; call with `_writer` held."""
-    if path not in _lock_files:
-        try:
-            _lock_files[path] = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
-        except OSError:
-            return None
-    return _lock_files[path]
-
-
-@contextlib.contextmanager
-def serialised_writes() -> Iterator[None]:
-    """On SQLite, one intake writer at a time across threads and processes, queued by the kernel.
-
-    SQLite lets one transaction write; the others wait in its busy handler, which sleeps 1, 2, 5 …
-    100 ms between tries, so under load some waits grow past a second. A lock file held with flock
-    wakes the next writer as soon as the current one commits. PostgreSQL needs none of this.
-    """
-    path = _lock_path()
-    if path is None:
-        yield
-        return
-    with _writer:
-        fd = _lock_file(path)
-        if fd is None:  # the directory is read-only: fall back on SQLite's own waiting
-            yield
-            return
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+# One SQLite writer at a time across threads and processes (shared with the statistics follower).
+serialised_writes = writes.serialised_writes
 
 
 def request_prepare(*, client: Open311Client, intake: Intake) -> services.PreparedReport:

@@ -15,7 +15,7 @@ from binhan.core import audit, events, scoping
 from binhan.core.exceptions import PermissionDeniedError, ServiceError
 from binhan.geo.models import Household
 from binhan.residence import rules
-from binhan.residence.models import Channel, Declaration, Lodging, Stay, StayCount
+from binhan.residence.models import Channel, Declaration, Lodging, Stay, StayCount, StayDayCount
 from binhan.residence.roles import POLICE_ROLES
 
 MAX_GUESTS = 1000
@@ -149,24 +149,36 @@ def stays_declare(*, actor, guests: list[dict], lodging: Lodging | None = None, 
 
 
 def _count(stays: list[Stay], unit_path: str, *, in_lodging: bool) -> None:
-    """Add the stays to the monthly counts that outlive them (one row per group and month)."""
-    per_month: dict[date, Counter] = {}
+    """Add the stays to the counts that outlive them: per group and month (the app's pages), and per group
+    and day of arrival (the statistics, told by `residence.count.changed`)."""
+    per_day: dict[date, Counter] = {}
     for stay in stays:
-        month = rules.arrival_day(stay.arrival_at).replace(day=1)
-        counter = per_month.setdefault(month, Counter())
+        counter = per_day.setdefault(rules.arrival_day(stay.arrival_at), Counter())
         counter["total"] += 1
         counter["late"] += stay.is_late
         counter["foreigners"] += stay.is_foreigner
         counter["in_lodgings"] += in_lodging
+    per_month: dict[date, Counter] = {}
+    for day, counter in per_day.items():
+        per_month.setdefault(day.replace(day=1), Counter()).update(counter)
     for month, counter in per_month.items():
-        add = {key: F(key) + counter[key] for key in ("total", "late", "foreigners", "in_lodgings")}
-        if StayCount.objects.filter(unit_path=unit_path, month=month).update(**add):
-            continue
+        _add(StayCount, unit_path, {"month": month}, counter)
+    for day, counter in sorted(per_day.items()):
+        row_id = _add(StayDayCount, unit_path, {"day": day}, counter)
+        events.publish("residence.count.changed", unit_path=unit_path, count_id=row_id)
+
+
+def _add(model, unit_path: str, key: dict, counter: Counter) -> int:
+    """Add to one count row, creating it when missing; returns its id."""
+    rows = model.objects.filter(unit_path=unit_path, **key)
+    add = {name: F(name) + counter[name] for name in ("total", "late", "foreigners", "in_lodgings")}
+    if not rows.update(**add):
         try:
             with transaction.atomic():
-                StayCount.objects.create(unit_path=unit_path, month=month, **{k: counter[k] for k in add})
+                return model.objects.create(unit_path=unit_path, **key, **{k: counter[k] for k in add}).pk
         except IntegrityError:  # another declaration created the row meanwhile
-            StayCount.objects.filter(unit_path=unit_path, month=month).update(**add)
+            rows.update(**add)
+    return rows.values_list("pk", flat=True).get()
 
 
 def can_check_out(actor, stay: Stay) -> bool:

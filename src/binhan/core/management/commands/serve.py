@@ -57,8 +57,16 @@ class Command(BaseCommand):
         in_main_thread = threading.current_thread() is threading.main_thread()
         previous_sigterm = signal.signal(signal.SIGTERM, _exit_on_sigterm) if in_main_thread else None
         worker = None
+        # The server processes (and the task worker) checkpoint SQLite's log in a thread, not inside a
+        # COMMIT (core/db/checkpoint.py). Child processes read it from the environment; a single
+        # server process runs in this one.
+        os.environ.setdefault("BINHAN_SQLITE_CHECKPOINT", "thread")
+        settings.BINHAN_SQLITE_CHECKPOINT = os.environ["BINHAN_SQLITE_CHECKPOINT"]
         try:
             if not no_worker:
+                # The worker keeps the statistics current, off the server processes (stats/follower.py).
+                os.environ.setdefault("BINHAN_STATS_FOLLOW", "worker")
+                settings.BINHAN_STATS_FOLLOW = os.environ["BINHAN_STATS_FOLLOW"]
                 # Its own process: a slow task never holds up a page. Its own session too, so that
                 # Ctrl-C reaches it once, from us, after the server has stopped.
                 worker = subprocess.Popen([sys.executable, "-m", "binhan", "worker"], start_new_session=True)  # noqa: S603

@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from binhan.core.tasks import PERIODIC, enqueue_periodic, interval_of
+from binhan.core.db import checkpoint
+from binhan.core.tasks import PERIODIC, WORKER_THREADS, enqueue_periodic, interval_of
 
 # The scheduler wakes this often; each task runs at its own interval (core.tasks.run_every).
 SCHEDULE_SECONDS = 60
@@ -35,6 +36,10 @@ class Command(BaseCommand):
             return
         if not no_periodic:
             threading.Thread(target=self._schedule, name="binhan-schedule", daemon=True).start()
+        # Under `binhan serve`, its commits leave SQLite's checkpoints to a thread too (core/db/checkpoint.py).
+        checkpoint.start()
+        for start in WORKER_THREADS:
+            start()
         call_command("db_worker", interval=interval, verbosity=verbosity)
 
     def _schedule(self) -> None:

@@ -1,5 +1,5 @@
 // The fire-safety map: public points by state (circle ✓, square !, square ✗), teams with their score,
-// fire reports (triangles). Teams show their score as a number (coloured by band too). Works without tiles.
+// fire reports of the last `data-days` days (triangles; a link to the report only for those who handle it). Teams show their score as a number (coloured by band too). Works without tiles.
 (function () {
   "use strict";
   const element = document.getElementById("fs-map");
@@ -23,20 +23,21 @@
 
   function label(layer, props) {
     if (layer === "teams") return props.name + " · " + props.score;
-    if (layer === "reports") return props.date;
+    if (layer === "reports") return props.name;
     return props.name;
   }
 
   function load(layer, name) {
-    return fetch(element.dataset.dataUrl + "?layer=" + layer, { credentials: "same-origin" })
+    const days = layer === "reports" && element.dataset.days ? "&days=" + encodeURIComponent(element.dataset.days) : "";
+    return fetch(element.dataset.dataUrl + "?layer=" + layer + days, { credentials: "same-origin" })
       .then(function (response) { if (!response.ok) throw new Error(response.status); return response.json(); })
       .then(function (data) {
         const group = L.geoJSON(data, { pointToLayer: function (feature, latlng) {
           const look = style(layer, feature.properties);
           const icon = L.divIcon({ className: "fs-marker " + look[0], html: look[1], iconSize: [layer === "teams" ? 30 : 22, 22] });
           const marker = L.marker(latlng, { icon: icon, keyboard: true, title: label(layer, feature.properties) });
-          const link = document.createElement("a");
-          link.href = feature.properties.url;
+          const link = document.createElement(feature.properties.url ? "a" : "span");
+          if (feature.properties.url) link.href = feature.properties.url;
           link.textContent = label(layer, feature.properties);
           marker.bindPopup(link);
           bounds.push(latlng);

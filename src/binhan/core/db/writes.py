@@ -1,0 +1,64 @@
+"""One SQLite writer at a time, across threads and processes, queued by the kernel.
+
+SQLite lets one transaction write; the others wait in its busy handler, which sleeps 1, 2, 5 …
+100 ms between tries, so under load some waits grow past a second. Writers that take this lock
+(report intake, the statistics follower) queue on a file lock instead and the next one wakes as
+soon as the current one commits. PostgreSQL needs none of this: there it does nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import threading
+from collections.abc import Iterator
+
+from django.db import connection
+
+_writer = threading.Lock()
+_lock_files: dict[str, int] = {}
+
+
+def _lock_path() -> str | None:
+    """A file next to the SQLite database (none for PostgreSQL or an in-memory database)."""
+    if connection.vendor != "sqlite":
+        return None
+    name = str(connection.settings_dict["NAME"])
+    if name.startswith("file:") or name == ":memory:" or not os.path.isdir(os.path.dirname(name) or "."):
+        return None
+    return f"{name}.write-lock"
+
+
+def _lock_file(path: str) -> int | None:
+    """The process's descriptor of the lock file; call with `_writer` held."""
+    if path not in _lock_files:
+        try:
+            _lock_files[path] = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+        except OSError:
+            return None
+    return _lock_files[path]
+
+
+@contextlib.contextmanager
+def serialised_writes() -> Iterator[None]:
+    """On SQLite, one intake writer at a time across threads and processes, queued by the kernel.
+
+    SQLite lets one transaction write; the others wait in its busy handler, which sleeps 1, 2, 5 …
+    100 ms between tries, so under load some waits grow past a second. A lock file held with flock
+    wakes the next writer as soon as the current one commits. PostgreSQL needs none of this.
+    """
+    path = _lock_path()
+    if path is None:
+        yield
+        return
+    with _writer:
+        fd = _lock_file(path)
+        if fd is None:  # the directory is read-only: fall back on SQLite's own waiting
+            yield
+            return
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
