@@ -1,10 +1,20 @@
 """Factories for the platform models. Domain test packages add their own next to their tests."""
 
+from datetime import datetime, timedelta
+
 import factory
+from django.utils import timezone
 
 from binhan.accounts.models import Membership, User
 from binhan.core import paths
 from binhan.geo.models import LEVEL_ORDER, AdministrativeUnit, Household, Level
+
+
+def earlier_today(hours: float = 1) -> datetime:
+    """A moment `hours` ago, but not before local midnight: "an hour ago" is yesterday between 00:00 and 01:00,
+    and a test of today's figures or of a day's order must not depend on the hour it runs at."""
+    now = timezone.localtime()
+    return max(now - timedelta(hours=hours), now.replace(hour=0, minute=0, second=0, microsecond=0))
 
 
 class UnitFactory(factory.django.DjangoModelFactory):

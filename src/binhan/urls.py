@@ -4,7 +4,10 @@ from django.urls import include, path
 from binhan.api import api
 from binhan.core import views as core_views
 
+# Open311 first: its posts are the busiest path (report intake), and the resolver tries the
+# patterns in order; no other prefix overlaps it.
 urlpatterns = [
+    path("open311/", include("binhan.reports.open311_urls")),
     path("", include("binhan.core.urls")),
     path("accounts/", include("binhan.accounts.urls")),
     path("units/", include("binhan.geo.urls")),
@@ -21,7 +24,6 @@ urlpatterns = [
     path("stats/", include("binhan.stats.urls")),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("api/v1/", api.urls),
-    path("open311/", include("binhan.reports.open311_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -59,3 +59,33 @@ def test_a_closed_connection_is_never_quiet(wrapper):
     assert socket_is_quiet(raw)
     raw.close()
     assert socket_is_quiet(raw) is False
+
+
+def _prepared(cursor) -> list[str]:
+    cursor.execute("SELECT statement FROM pg_prepared_statements ORDER BY statement")
+    return [row[0] for row in cursor.fetchall()]
+
+
+def test_a_prepared_cursor_prepares_and_djangos_cursor_does_not(wrapper):
+    with wrapper.prepared_cursor() as cursor:
+        for number in range(3):
+            cursor.execute("SELECT %s::int + 41", [number])
+            assert cursor.fetchone() == (number + 41,)
+    with wrapper.cursor() as cursor:
+        for _ in range(6):  # past psycopg's threshold: a client-side cursor still never prepares
+            cursor.execute("SELECT %s::int + 7", [1])
+        assert _prepared(cursor) == ["SELECT $1::int + 41"]
+
+
+def test_a_prepared_cursor_raises_djangos_errors_and_is_counted(wrapper):
+    from django.db import IntegrityError
+    from django.test.utils import CaptureQueriesContext
+
+    from binhan.core.models import RateCounter
+
+    insert = f'INSERT INTO "{RateCounter._meta.db_table}" ("key", "count", "expires_at") VALUES (%s, 1, 0)'  # noqa: S608
+    with CaptureQueriesContext(wrapper) as queries, wrapper.prepared_cursor() as cursor:
+        cursor.execute(insert, ["twice"])
+        with pytest.raises(IntegrityError):
+            cursor.execute(insert, ["twice"])
+    assert len(queries) == 2

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from binhan.core.models import AuditEvent
 from binhan.mediation.models import Assignment, CaseStatus, MediationCase, Party
+from tests.factories import earlier_today
 from tests.mediation.conftest import make_case
 
 PATHS = {"/api/v1/mediation/teams", "/api/v1/mediation/teams/{team_id}", "/api/v1/mediation/cases",
@@ -68,7 +69,7 @@ def test_case_from_intake_to_outcome(client, world, teams, token_for):
                            content_type="application/json", **headers)
     assert (response.status_code, response.json()["start_deadline"]) == (
         200, (timezone.localdate() + timedelta(days=3)).isoformat())
-    held = (timezone.now() - timedelta(hours=1)).isoformat()
+    held = earlier_today(1).isoformat()
     response = client.post(f"/api/v1/mediation/cases/{case_id}/sessions", {
         "held_at": held, "place": "Nhà văn hóa", "mediator_ids": [teams.mediator_a.pk]},
         content_type="application/json", **headers)

@@ -1,6 +1,5 @@
 """The mediation indicators of the statistics agree with the yearly summary, followed incrementally."""
 
-from datetime import timedelta
 
 from django.utils import timezone
 
@@ -9,13 +8,14 @@ from binhan.mediation.services import cases as services
 from binhan.stats import engine
 from binhan.stats import selectors as stats_selectors
 from binhan.stats.periods import of
+from tests.factories import earlier_today
 from tests.mediation.conftest import create_case
 
 
 def test_indicators_follow_the_cases_and_match_the_summary(world, teams):
     settled = create_case(teams.leader_user_a, teams.team_a)
     services.case_assign(actor=teams.leader_user_a, case=settled, mediators=[teams.mediator_a])
-    services.session_record(actor=teams.mediator_user_a, case=settled, held_at=timezone.now() - timedelta(hours=1),
+    services.session_record(actor=teams.mediator_user_a, case=settled, held_at=earlier_today(1),
                             place="Nhà văn hóa", mediators=[teams.mediator_a])
     engine.follow_all()
     services.case_close(actor=teams.mediator_user_a, case=settled, outcome="successful", agreement="Mở lối đi chung")

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from binhan.core.models import AuditEvent
 from binhan.mediation.models import Assignment, CaseStatus, MediationCase, Party, Session
-from tests.factories import UnitFactory, make_report
+from tests.factories import UnitFactory, earlier_today, make_report
 from tests.mediation.conftest import make_case, make_mediator, make_team
 
 
@@ -109,7 +109,7 @@ def test_case_from_intake_to_outcome_through_the_pages(client, login, world, tea
     url = reverse("mediation:case_action", args=[case.pk, "assign"])
     assert client.post(url, {"mediators": [teams.mediator_a.pk]}).status_code == 302
     login(teams.mediator_user_a)
-    held = (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    held = earlier_today(1).strftime("%Y-%m-%dT%H:%M")
     response = client.post(reverse("mediation:case_action", args=[case.pk, "session"]),
                            {"held_at": held, "place": "Nhà văn hóa", "mediators": [teams.mediator_a.pk],
                             "requests": "Bên A đòi tháo tường"})

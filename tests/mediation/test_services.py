@@ -11,6 +11,7 @@ from binhan.mediation import rules
 from binhan.mediation.models import CaseStatus, Interest, MediationCase, MediationTeam, Mediator, Party
 from binhan.mediation.services import cases as services
 from binhan.mediation.services import teams as team_services
+from tests.factories import earlier_today
 from tests.mediation.conftest import PARTIES, create_case, days_ago, make_case, make_mediator, make_team
 
 # -- intake and the exclusions checklist --
@@ -138,7 +139,7 @@ def test_mediation_must_start_within_three_days(world, teams):
     services.case_assign(actor=teams.leader_user_a, case=on_time, mediators=[teams.mediator_a], on=days_ago(2))
     on_time.refresh_from_db()
     assert (on_time.start_deadline, on_time.started_late) == (timezone.localdate() + timedelta(days=1), False)
-    services.session_record(actor=teams.mediator_user_a, case=case, held_at=timezone.now() - timedelta(hours=1),
+    services.session_record(actor=teams.mediator_user_a, case=case, held_at=earlier_today(1),
                             place="Nhà văn hóa", mediators=[teams.mediator_a])
     case.refresh_from_db()
     assert (case.status, case.started_on, case.started_late) == (CaseStatus.IN_PROGRESS, timezone.localdate(), True)

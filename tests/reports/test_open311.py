@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -21,7 +22,7 @@ from binhan.reports.models import Category, Open311Client, Report, Status, Updat
 from binhan.reports.open311 import intake, keys
 from binhan.reports.open311 import records as open311_records
 from binhan.reports.open311 import views as open311_views
-from tests.factories import UnitFactory, make_report
+from tests.factories import UnitFactory, earlier_today, make_report
 
 BASE = "/open311/v2"
 FORM = "application/x-www-form-urlencoded"
@@ -227,6 +228,18 @@ def test_post_anonymous_report(client, key):
         None, None, [None, True], [None, "open311"])
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements of PostgreSQL's backend")
+def test_post_runs_its_statements_prepared(client, key):
+    for number in range(2):
+        assert post(client, theft(key, description=f"Lần {number}")).status_code == 201
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert [any(s.startswith(start) for s in statements) for start in (
+        'INSERT INTO "core_ratecounter"', "SELECT nextval(", 'WITH row0 AS (INSERT INTO "reports_report"')] == [
+        True, True, True]
+
+
 def places_group_a():
     from binhan.geo.models import AdministrativeUnit
 
@@ -422,7 +435,7 @@ def reports(places):
     """Public and private reports over time, in both communes."""
     now = timezone.now()
     made = {
-        "theft_new": make_report(unit=places.group_a, lat=21.012345, lon=107.016789, created_at=now - timedelta(hours=1),
+        "theft_new": make_report(unit=places.group_a, lat=21.012345, lon=107.016789, created_at=earlier_today(1),
                                  address="Số 5 ngõ 3", answers={"media_url": "https://img.example.org/a.jpg"}),
         "fire_closed": make_report(unit=places.group_b, category_code="fire", created_at=now - timedelta(days=2),
                                    status=Status.RESOLVED, closed_at=now - timedelta(days=1),

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from binhan.accounts.models import User
 from binhan.accounts.roles import Role
+from binhan.residence import rules
 from binhan.residence.models import Lodging
-from tests.factories import UserFactory, grant
+from tests.factories import UserFactory, earlier_today, grant
 
 ZONE = timezone.get_default_timezone()
 
@@ -18,10 +19,19 @@ def local(year, month, day, hour, minute=0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=ZONE)
 
 
+def on_time_arrival() -> datetime:
+    """An arrival up to an hour ago, on today's local date, whose notice made now is on time: never before
+    midnight (it would be yesterday's), and from the deadline hour on (23:00, when the day's arrivals are due)
+    never before that hour (its notice is due the next morning)."""
+    now = timezone.localtime(timezone.now(), ZONE)
+    arrival = earlier_today(1)
+    cutoff = now.replace(hour=rules.deadline_hour(), minute=0, second=0, microsecond=0)
+    return max(arrival, cutoff) if now >= cutoff else arrival
+
+
 def guest(**fields) -> dict:
-    now = timezone.now()
     values = {"full_name": "Lê Văn Khách", "id_kind": "citizen_id", "id_number": "001203004567",
-              "nationality": "VN", "reason": "Công tác", "arrival_at": now - timedelta(hours=1),
+              "nationality": "VN", "reason": "Công tác", "arrival_at": on_time_arrival(),
               "departs_on": timezone.localdate() + timedelta(days=3), "room": "101", "relation": "customer"}
     values.update(fields)
     return values

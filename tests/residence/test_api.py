@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from binhan.residence.models import Stay
 from binhan.residence.services import stays as services
-from tests.residence.conftest import guest
+from tests.residence.conftest import guest, on_time_arrival
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def _guest_json(**fields):
     values = {"full_name": "Lê Văn Khách", "id_kind": "citizen_id", "id_number": "001203004567",
               "nationality": "VN", "reason": "Du lịch",
-              "arrival_at": (timezone.now() - timedelta(hours=1)).isoformat(),
+              "arrival_at": on_time_arrival().isoformat(),
               "departs_on": (timezone.localdate() + timedelta(days=2)).isoformat(), "room": "7"}
     values.update(fields)
     return values

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import ngettext
 
 from binhan.core.audit import client_ip
+from binhan.core.db import prepared
 from binhan.core.models import RateCounter
 
 
@@ -63,7 +64,7 @@ def _count_in_database(window_key: str, *, expires_at: int) -> int:
     # One statement, one write: SQLite (3.35+) and PostgreSQL both upsert and return the count.
     quote = connection.ops.quote_name
     table, key, count = quote(RateCounter._meta.db_table), quote("key"), quote("count")
-    with connection.cursor() as cursor:
+    with prepared.cursor(connection) as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({key}, {count}, {quote('expires_at')}) VALUES (%s, 1, %s) "  # noqa: S608
             f"ON CONFLICT ({key}) DO UPDATE SET {count} = {table}.{count} + 1 RETURNING {count}",

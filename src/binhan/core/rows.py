@@ -14,6 +14,8 @@ from __future__ import annotations
 from django.db import connections, transaction
 from django.db.models import Model
 
+from binhan.core.db import prepared
+
 # Columns whose Python value is what the database driver takes: no conversion, no pre_save.
 # Anything else (dates and times, JSON, decimals, IP addresses…) goes through the field.
 PLAIN_TYPES = frozenset({
@@ -99,11 +101,12 @@ def next_id(model: type[Model], *, using: str = "default") -> int | None:
     if connection.vendor != "postgresql":
         return None
     meta = model._meta
-    with connection.cursor() as cursor:
-        sequence = _sequences.get((meta.label, using))
-        if sequence is None:
+    sequence = _sequences.get((meta.label, using))
+    if sequence is None:
+        with connection.cursor() as cursor:
             cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, meta.pk.column])
             sequence = _sequences[(meta.label, using)] = cursor.fetchone()[0]
+    with prepared.cursor(connection) as cursor:
         cursor.execute("SELECT nextval(%s::regclass)", [sequence])
         return cursor.fetchone()[0]
 
@@ -134,7 +137,7 @@ def insert_all(instances: list[Model], *, using: str = "default") -> list[Model]
         sql = _chains[key] = f"WITH {clauses} SELECT {keys_sql}"  # noqa: S608
     params = [value for instance, statement in zip(instances, statements, strict=True)
               for value in statement.params(instance, connection)]
-    with connection.cursor() as cursor:
+    with prepared.cursor(connection) as cursor:
         cursor.execute(sql, params)
         keys = cursor.fetchone()
     return [_stored(instance, pk, using) for instance, pk in zip(instances, keys, strict=True)]
