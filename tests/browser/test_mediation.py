@@ -3,13 +3,11 @@ session and a successful outcome, and the resident sees the result."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.harness import artifact, sign_in
+from tests.factories import earlier_today
 
 pytestmark = pytest.mark.browser
 
@@ -63,7 +61,7 @@ def test_resident_asks_and_the_leader_records_a_successful_outcome(server, area,
     expect(desk.locator("[data-status]")).to_be_visible()
 
     desk.locator("#action-session summary").click()
-    held = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")) - timedelta(hours=1)
+    held = earlier_today(1)  # never yesterday, whatever the hour
     desk.fill("#action-session input[name=held_at]", held.strftime("%Y-%m-%dT%H:%M"))
     desk.fill("#action-session input[name=place]", "Nhà văn hóa tổ 1")
     desk.locator("#action-session").get_by_label("Phạm Văn Hòa").check()

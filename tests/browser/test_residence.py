@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.harness import artifact, sign_in, wait_until
+from tests.factories import earlier_today
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +55,7 @@ def test_manager_declares_two_guests_and_the_officer_sees_them_live(server, area
     desk.evaluate("() => { window.__binhanMarker = 'no reload'; }")
 
     now = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
-    arrival = (now - timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M")
+    arrival = earlier_today(0.5).strftime("%Y-%m-%dT%H:%M")  # today's arrivals, whatever the hour
     departure = (now + timedelta(days=2)).strftime("%Y-%m-%d")
     phone = new_page(width=360, height=740, is_mobile=True, has_touch=True)
     sign_in(phone, server, manager["username"], manager["password"])
