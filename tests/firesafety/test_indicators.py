@@ -272,9 +272,8 @@ def _apply(world, action, households, teams, point):
         engine.follow()
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(sequence=actions)
-def test_incremental_equals_rebuild(world, sequence):
+def _run(world, sequence) -> None:
+    """Six households, two teams and a point in group A, a rebuild, then the writes, then the follower."""
     today = timezone.localdate()
     households = [world.household_a, *HouseholdFactory.create_batch(5, unit=world.group_a)]
     teams = [team_services.team_create(actor=world.police_a, unit=world.group_a, name=f"Tổ {n}",
@@ -288,6 +287,12 @@ def test_incremental_equals_rebuild(world, sequence):
         except ServiceError:  # a refused write (a household already in a team, a dissolved team…) changes nothing
             pass
     engine.follow_all()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sequence=actions)
+def test_incremental_equals_rebuild(world, sequence):
+    _run(world, sequence)
     incremental = facts()
     engine.rebuild()
     assert facts() == incremental
@@ -387,19 +392,8 @@ def test_readiness_on_future_days_needs_no_event(world, fire, monkeypatch):
 @given(sequence=actions, ahead=st.integers(0, 800))
 def test_readiness_follows_any_sequence_today_and_later(world, monkeypatch, sequence, ahead):
     """After any writes, the incremental readiness equals the rebuild's and the app's, today and on a later day."""
+    _run(world, sequence)
     today = timezone.localdate()
-    households = [world.household_a, *HouseholdFactory.create_batch(5, unit=world.group_a)]
-    teams = [team_services.team_create(actor=world.police_a, unit=world.group_a, name=f"Tổ {n}",
-                                       established_on=today - timedelta(days=100)) for n in (1, 2)]
-    point = point_services.point_create(actor=world.police_a, unit=world.group_a, name="Điểm", has_sign=True,
-                                        has_shelter=True)
-    engine.rebuild()
-    for action in sequence:
-        try:
-            _apply(world, action, households, teams, point)
-        except ServiceError:
-            pass
-    engine.follow_all()
     incremental = {key: value for key, value in facts().items() if key[0].startswith("firesafety.readiness")}
     day = today + timedelta(days=ahead)
     with monkeypatch.context() as patch:

@@ -19,7 +19,7 @@ from binhan.core.db import writes
 from binhan.core.models import AuditEvent
 from binhan.geo.models import Level
 from binhan.reports.models import Category, Open311Client, Report, Status, Update
-from binhan.reports.open311 import intake, keys
+from binhan.reports.open311 import keys
 from binhan.reports.open311 import records as open311_records
 from binhan.reports.open311 import views as open311_views
 from tests.factories import UnitFactory, earlier_today, make_report
@@ -784,7 +784,7 @@ def test_sqlite_writers_queue_behind_a_lock_file(tmp_path, monkeypatch):
             os.close(fd)
         return True
 
-    with intake.serialised_writes():
+    with writes.serialised_writes():
         held = free()
     assert (held, free()) == (False, True)
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-EARTH_RADIUS_M = 6_371_008.8
+from binhan.reports.locate import distance_m
+
+EARTH_RADIUS_M = 6_371_008.8  # as reports.locate.distance_m
 INSIDE, NEAR = "inside", "near"
 EPSILON = 1e-6
 
@@ -23,13 +25,6 @@ class Cone:
     direction: float  # degrees clockwise from north
     angle: float  # full opening, 1..360
     range_m: float
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
 def bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -181,14 +181,16 @@ def follow(*, limit: int = FOLLOW_BATCH) -> int:
         if gaps:
             query |= Q(id__in=list(gaps))
         events = list(OutboxEvent.objects.filter(query).order_by("id").values_list("id", "name", "payload")[:limit])
+        stored_gaps = {str(k): v for k, v in gaps.items()}
+        if not events and stored_gaps == (cursor.gaps or {}):
+            return 0  # nothing to write: an idle follower never takes the writers' lock
         plans = [plan(registry.source(name), ids) for name, ids in _targets(events).items()]
         with writes.serialised_writes(), transaction.atomic():
             locked = _locked_cursor()
             if (locked.last_id, locked.gaps) != seen_at or Cursor.objects.filter(name=REBUILDING).exists():
                 continue
-            if not events:
-                if gaps != locked.gaps:
-                    Cursor.objects.filter(pk=locked.pk).update(gaps={str(k): v for k, v in gaps.items()})
+            if not events:  # only expired gaps to forget
+                Cursor.objects.filter(pk=locked.pk).update(gaps=stored_gaps)
                 return 0
             for planned in plans:
                 write(planned)

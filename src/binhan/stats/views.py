@@ -152,8 +152,10 @@ def _report_tables(data: dict) -> dict:
                             for key, label, value in figure.breakdown])
                   for figure in data["breakdowns"]]
     focus, before = data["focus"].code, data["children_previous"]
-    rows = [(kid, values, before.get(kid.pk, {}).get(focus), _change(values[focus], before.get(kid.pk, {}).get(focus)))
-            for kid, values in data["children"]]
+    rows = []
+    for kid, values in data["children"]:
+        prior = before.get(kid.pk, {}).get(focus)
+        rows.append((kid, values, prior, _change(values[focus], prior)))
     return {"breakdown_tables": breakdowns, "children_rows": rows}
 
 
@@ -165,7 +167,7 @@ def _review_data(unit: AdministrativeUnit, data: dict) -> dict:
     before_first = periods.of("assessment", years[0].start - dt.timedelta(days=1))  # for the first year's change
     items = registry.indicators()
     values = selectors.yearly(unit=unit, codes=[item.code for item in items], windows=[before_first, *years])
-    labels = [f"{year.start.year}–{year.end.year}" for year in years]
+    labels = [year.short_label for year in years]
     shown = values[focus.code][1:]
     line = charts.line_chart(labels, [(data["previous"].label, [*shown[:5], *[None] * 5]),
                                       (period.label, [*[None] * 5, *shown[5:]])])

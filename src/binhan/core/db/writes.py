@@ -42,12 +42,7 @@ def _lock_file(path: str) -> int | None:
 
 @contextlib.contextmanager
 def serialised_writes() -> Iterator[None]:
-    """On SQLite, one intake writer at a time across threads and processes, queued by the kernel.
-
-    SQLite lets one transaction write; the others wait in its busy handler, which sleeps 1, 2, 5 …
-    100 ms between tries, so under load some waits grow past a second. A lock file held with flock
-    wakes the next writer as soon as the current one commits. PostgreSQL needs none of this.
-    """
+    """Hold the writers' lock for the block (see the module): a no-op on PostgreSQL or in memory."""
     path = _lock_path()
     if path is None:
         yield

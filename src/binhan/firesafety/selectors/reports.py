@@ -11,7 +11,6 @@ staff see none.
 
 from __future__ import annotations
 
-import math
 from datetime import timedelta
 
 from django.db.models import QuerySet
@@ -22,6 +21,7 @@ from binhan.firesafety.models import FirePoint, FireTeam, TeamHousehold
 from binhan.firesafety.selectors._common import has_in_date
 from binhan.firesafety.selectors.points import _annotated, state_of
 from binhan.reports import selectors as report_selectors
+from binhan.reports.locate import distance_m
 from binhan.reports.models import Report, Status
 from binhan.reports.roles import HANDLER_ROLES
 
@@ -92,14 +92,6 @@ def team_fire_reports(*, viewer, team: FireTeam, days: int = RECENT_DAYS,
     if not in_full:
         reports = reports.only(*LEADER_FIELDS)
     return list(reports[:limit]), in_full
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    radius = 6_371_000
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * radius * math.asin(math.sqrt(a))
 
 
 def nearest_points(*, viewer, report: Report, limit: int = NEAREST) -> list[tuple[FirePoint, int | None, str]]:

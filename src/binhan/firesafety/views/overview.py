@@ -46,9 +46,9 @@ def map_page(request: HttpRequest) -> HttpResponse:
     require_staff(request)
     window = forms.ReportWindowForm(request.GET)
     # Readiness per commune or group is the statistics map of the units below, shaded by the same score.
-    root = geo_selectors.unit_roots(viewer=request.user).first()
     return render_form(request, "firesafety/map.html", {"tile_url": settings.BINHAN_TILE_URL, "window_form": window,
-                                                        "days": window.window, "readiness_unit": root}, window)
+                                                        "days": window.window, "readiness_unit": chosen_unit(request)},
+                       window)
 
 
 @login_required

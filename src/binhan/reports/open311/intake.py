@@ -160,10 +160,6 @@ def service_notice(report) -> str:
              "or 114 (fire).") % {"commune": commune.display_name}
 
 
-# One SQLite writer at a time across threads and processes (shared with the statistics follower).
-serialised_writes = writes.serialised_writes
-
-
 def request_prepare(*, client: Open311Client, intake: Intake) -> services.PreparedReport:
     """Check the request as a report, without writing anything: raises ServiceError or ValidationError."""
     prepared = services.report_prepare(
@@ -201,6 +197,6 @@ def count_and_store(*, client: Open311Client,
     if connection.vendor == "postgresql":
         ratelimit.hit(f"open311-key:{client.key_id}", rate)
         return services.report_store(prepared) if prepared is not None else None
-    with serialised_writes(), transaction.atomic():
+    with writes.serialised_writes(), transaction.atomic():
         ratelimit.hit(f"open311-key:{client.key_id}", rate)
         return services.report_store(prepared) if prepared is not None else None

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from binhan.core import ratelimit
 from binhan.core.audit import client_ip
+from binhan.core.db import writes
 from binhan.core.exceptions import ServiceError
 from binhan.geo.models import AdministrativeUnit, Level
 from binhan.reports.open311 import intake, keys, records, render
@@ -44,7 +45,7 @@ def _too_many(fmt: str, retry_after: int) -> HttpResponse:
 
 def _hit(key: str, rate: str) -> None:
     # The rate-limit counters live in the shared cache, the database unless Redis is configured: a write.
-    with intake.serialised_writes():
+    with writes.serialised_writes():
         ratelimit.hit(key, rate)
 
 
