@@ -12,7 +12,12 @@ Python's global lock (measured: a third more CPU a report, 440 instead of 650 re
 second), and the intake never waits behind an export or a slow page in the other lane.
 
 Open311 posts go through a shorter middleware chain (core/handlers.py): no session, login or
-CSRF for a machine client with an API key.
+CSRF for a machine client with an API key. An intake post with a small body (an Open311 post,
+the form without photos) is read whole on the event loop and handed to the intake thread once
+(core/buffered.py); a larger one streams through a2wsgi.
+
+A process that holds more than its share of the open connections ends a response's connection
+(core/balance.py), so that the client's next connection can land on a less crowded process.
 
 A live stream is any path that is `/live/` or ends in `/live/` (see docs/architecture.md).
 """
@@ -25,6 +30,8 @@ from a2wsgi import WSGIMiddleware  # noqa: E402
 from django.core.asgi import get_asgi_application  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
+from binhan.core import balance  # noqa: E402
+from binhan.core.buffered import BufferedWSGI  # noqa: E402
 from binhan.core.db import checkpoint  # noqa: E402
 from binhan.core.handlers import MACHINE_MIDDLEWARE, ChainWSGIHandler  # noqa: E402
 
@@ -32,6 +39,8 @@ from binhan.core.handlers import MACHINE_MIDDLEWARE, ChainWSGIHandler  # noqa: E
 THREADS = int(os.environ.get("BINHAN_THREADS", "8"))
 OPEN311_POSTS = "/open311/v2/requests"
 INTAKE_PATHS = (OPEN311_POSTS, "/reports/new/")
+# A body up to this size is read whole before the intake thread runs (core/buffered.py).
+BUFFERED_BODY_BYTES = 64 * 1024
 
 _django = get_wsgi_application()
 checkpoint.start()
@@ -45,6 +54,8 @@ def _intake_wsgi(environ, start_response):
 
 streams = get_asgi_application()
 intake = WSGIMiddleware(_intake_wsgi, workers=int(os.environ.get("BINHAN_INTAKE_THREADS", "1")))
+# The same thread(s) as `intake`: small and large posts wait in one queue.
+intake_buffered = BufferedWSGI(_intake_wsgi, executor=intake.executor)
 pages = WSGIMiddleware(_django, workers=THREADS)
 
 
@@ -52,14 +63,35 @@ def is_stream(path: str) -> bool:
     return path.endswith("/live/")
 
 
+def content_length(scope: dict) -> int | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            return int(value) if value.isdigit() else None
+    return None
+
+
 def lane(scope: dict):
     """Which handler serves this connection's request."""
     if scope["type"] != "http" or is_stream(scope["path"]):
         return streams
     if scope["method"] == "POST" and scope["path"].startswith(INTAKE_PATHS):
-        return intake
+        length = content_length(scope)
+        return intake_buffered if length is not None and length <= BUFFERED_BODY_BYTES else intake
     return pages
 
 
+_CONNECTION_CLOSE = (b"connection", b"close")
+
+
 async def application(scope, receive, send):
-    await lane(scope)(scope, receive, send)
+    handler = lane(scope)
+    if handler is streams or not balance.should_close():
+        await handler(scope, receive, send)
+        return
+
+    async def closing(message):
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", ()), _CONNECTION_CLOSE]}
+        await send(message)
+
+    await handler(scope, receive, closing)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,6 +14,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from binhan.core import balance
 
 WORKER_STOP_SECONDS = 10
 
@@ -62,6 +65,11 @@ class Command(BaseCommand):
         # server process runs in this one.
         os.environ.setdefault("BINHAN_SQLITE_CHECKPOINT", "thread")
         settings.BINHAN_SQLITE_CHECKPOINT = os.environ["BINHAN_SQLITE_CHECKPOINT"]
+        board = None
+        if workers > 1:
+            # The processes share their connections evenly (core/balance.py) through this directory.
+            board = balance.new_board_directory()
+            os.environ[balance.ENVIRONMENT] = board
         try:
             if not no_worker:
                 # The worker keeps the statistics current, off the server processes (stats/follower.py).
@@ -77,7 +85,7 @@ class Command(BaseCommand):
             self.stdout.flush()
             uvicorn.run(
                 "binhan.asgi:application", host=host, port=port, workers=max(workers, 1),
-                lifespan="off", proxy_headers=True, timeout_graceful_shutdown=5,
+                lifespan="off", http=balance.PROTOCOL if board else "auto", proxy_headers=True, timeout_graceful_shutdown=5,
                 log_level=os.environ.get("LOG_LEVEL", "info").lower(),
             )
         finally:
@@ -85,6 +93,9 @@ class Command(BaseCommand):
                 signal.signal(signal.SIGTERM, previous_sigterm)
             if worker is not None:
                 self._stop(worker)
+            if board is not None:
+                os.environ.pop(balance.ENVIRONMENT, None)
+                shutil.rmtree(board, ignore_errors=True)
 
     def _stop(self, worker: subprocess.Popen) -> None:
         if worker.poll() is None:
