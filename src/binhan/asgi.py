@@ -30,7 +30,7 @@ from a2wsgi import WSGIMiddleware  # noqa: E402
 from django.core.asgi import get_asgi_application  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
-from binhan.core import balance  # noqa: E402
+from binhan.core import balance, memory  # noqa: E402
 from binhan.core.buffered import BufferedWSGI  # noqa: E402
 from binhan.core.db import checkpoint  # noqa: E402
 from binhan.core.handlers import MACHINE_MIDDLEWARE, ChainWSGIHandler  # noqa: E402
@@ -57,6 +57,8 @@ intake = WSGIMiddleware(_intake_wsgi, workers=int(os.environ.get("BINHAN_INTAKE_
 # The same thread(s) as `intake`: small and large posts wait in one queue.
 intake_buffered = BufferedWSGI(_intake_wsgi, executor=intake.executor)
 pages = WSGIMiddleware(_django, workers=THREADS)
+if os.environ.get(memory.ENVIRONMENT) == "1":
+    memory.freeze_startup_objects()
 
 
 def is_stream(path: str) -> bool:

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from binhan.core import balance
+from binhan.core import balance, memory
 
 WORKER_STOP_SECONDS = 10
 
@@ -65,6 +65,7 @@ class Command(BaseCommand):
         # server process runs in this one.
         os.environ.setdefault("BINHAN_SQLITE_CHECKPOINT", "thread")
         settings.BINHAN_SQLITE_CHECKPOINT = os.environ["BINHAN_SQLITE_CHECKPOINT"]
+        os.environ.setdefault(memory.ENVIRONMENT, "1")  # the server processes freeze what they load at start
         board = None
         if workers > 1:
             # The processes share their connections evenly (core/balance.py) through this directory.

@@ -11,6 +11,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from binhan.core.db import checkpoint
+from binhan.core.memory import freeze_startup_objects
 from binhan.core.tasks import PERIODIC, WORKER_THREADS, enqueue_periodic, interval_of
 
 # The scheduler wakes this often; each task runs at its own interval (core.tasks.run_every).
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         checkpoint.start()
         for start in WORKER_THREADS:
             start()
+        freeze_startup_objects()
         call_command("db_worker", interval=interval, verbosity=verbosity)
 
     def _schedule(self) -> None:
