@@ -4,8 +4,8 @@
                                      [--redis redis://127.0.0.1:6379/14] [--no-worker] [--reuse] [--json]
 
 For each database: a fresh database (var/bench/intake.sqlite3, or the PostgreSQL database
-`binhan_bench_intake`, dropped and re-created), `migrate`, `demo --size small`, an Open311 key
-from `binhan open311-key create`, then `binhan serve --workers 2` (with its task worker, which keeps the
+`binhan_bench_intake`, dropped and re-created), `migrate`, `demo --size small`, two Open311 keys
+from `binhan open311-key create` (a key's rate is at most 1,000 a second, which bursts would pass), then `binhan serve --workers 2` (with its task worker, which keeps the
 statistics current) and wrk (Debian's package, installed with apt-get when missing) with 16
 connections:
 
@@ -181,8 +181,8 @@ class Server:
 
 # -- the load ----------------------------------------------------------------------------------
 
-def request_bodies(key: str, centres: list[tuple[float, float]], count: int, seed: int = 1) -> list[str]:
-    """Form-encoded Open311 requests at points within about 200 m of a group centre."""
+def request_bodies(keys: list[str], centres: list[tuple[float, float]], count: int, seed: int = 1) -> list[str]:
+    """Form-encoded Open311 requests at points within about 200 m of a group centre, the keys taking turns."""
     rng = random.Random(seed)
     kinds = [
         ("theft", {"attribute[what][]": ["motorbike", "phone"], "attribute[value]": "15000000"},
@@ -196,7 +196,7 @@ def request_bodies(key: str, centres: list[tuple[float, float]], count: int, see
     for number in range(count):
         lat, lon = rng.choice(centres)
         code, attributes, text = rng.choice(kinds)
-        fields = {"api_key": key, "service_code": code, "lat": f"{lat + rng.uniform(-0.002, 0.002):.6f}",
+        fields = {"api_key": keys[number % len(keys)], "service_code": code, "lat": f"{lat + rng.uniform(-0.002, 0.002):.6f}",
                   "long": f"{lon + rng.uniform(-0.002, 0.002):.6f}", "description": f"{text} (#{number})",
                   **attributes}
         if number % 2:
@@ -245,7 +245,7 @@ def existing_database(kind: str, pg_url: str) -> str:
 
 
 def prepare(kind: str, options) -> tuple[str, str, list]:
-    """A fresh database with the small demo and an Open311 key; (database URL, key, group centres).
+    """A fresh database with the small demo and two Open311 keys; (database URL, keys, group centres).
 
     With --reuse, the previous run's database when it has one (the reports it received stay)."""
     database_url = existing_database(kind, options.pg_url) if options.reuse else ""
@@ -259,19 +259,19 @@ def prepare(kind: str, options) -> tuple[str, str, list]:
     binhan("migrate", "--noinput", "-v0", env=env)
     if not reusable:
         binhan("demo", "--size", "small", "--seed", "1", env=env)
-    key = binhan("open311-key", "create", f"bench-{time.time():.0f}", "--rate", "1000",
-                 env=env).strip().splitlines()[-1]
+    keys = [binhan("open311-key", "create", f"bench-{time.time():.0f}-{number}", "--rate", "1000",
+                   env=env).strip().splitlines()[-1] for number in (1, 2)]
     output = binhan("shell", "--no-imports", "--verbosity", "0", "--command", CENTRES, env=env)
     centres = json.loads(next(line for line in output.splitlines() if line.startswith("CENTRES "))[8:])
-    return database_url, key, centres
+    return database_url, keys, centres
 
 
 def run(kind: str, options, prepared: tuple[str, str, list], redis_url: str = "") -> dict:
-    database_url, key, centres = prepared
+    database_url, keys, centres = prepared
     env = server_environ(database_url, options.log_level, redis_url)
     with tempfile.TemporaryDirectory(prefix="binhan-bench-intake-") as tmp:
         directory = Path(tmp)
-        script = lua_script(request_bodies(key, centres, BODIES), directory)
+        script = lua_script(request_bodies(keys, centres, BODIES), directory)
         server = Server(env, options.workers, directory / "server.log", task_worker=not options.no_worker)
         try:
             load = {"connections": options.connections, "threads": options.threads}
