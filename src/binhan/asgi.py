@@ -59,6 +59,7 @@ intake_buffered = BufferedWSGI(_intake_wsgi, executor=intake.executor)
 pages = WSGIMiddleware(_django, workers=THREADS)
 if os.environ.get(memory.ENVIRONMENT) == "1":
     memory.freeze_startup_objects()
+balance.announce()
 
 
 def is_stream(path: str) -> bool:

@@ -64,6 +64,18 @@ def test_a_sibling_count_is_read_live_between_scans(tmp_path, sibling):
     assert ours.over_share(6) is True
 
 
+def test_a_process_is_on_the_board_before_its_first_connection(tmp_path, monkeypatch, sibling):
+    # A sibling that accepted every connection must see this idle process, or it never sheds one.
+    monkeypatch.setenv(balance.ENVIRONMENT, str(tmp_path))
+    monkeypatch.setattr(balance, "_board", None)
+    monkeypatch.setattr(balance, "_connections", set())
+    balance.announce()
+    crowded = balance.ConnectionBoard(tmp_path, pid=sibling)
+    crowded.publish(8)
+    assert (tmp_path / str(os.getpid())).read_bytes() == bytes(8)
+    assert crowded.over_share(8) is True
+
+
 def test_without_a_board_nothing_is_closed(monkeypatch):
     monkeypatch.delenv(balance.ENVIRONMENT, raising=False)
     monkeypatch.setattr(balance, "_board", None)

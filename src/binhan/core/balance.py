@@ -109,6 +109,14 @@ def board() -> ConnectionBoard | None:
     return _board
 
 
+def announce() -> None:
+    """Put this process on the board at start, holding no connection yet: else a process that never
+    got a connection would be invisible, and the one holding them all would never be over its share."""
+    current = board()
+    if current is not None:
+        current.publish(len(_connections))
+
+
 def should_close() -> bool:
     """Whether this response should end its connection, to move the client to a less crowded process."""
     current = board()
