@@ -90,6 +90,14 @@ def test_a_queued_task_runs_on_the_worker_and_keeps_its_result(transactional_db)
     assert DBTaskResult.objects.count() == 1
 
 
+@pytest.mark.parametrize(("verbosity", "lines_per_task"), [("-v1", False), ("-v2", True)])
+def test_the_worker_writes_a_line_a_task_only_when_asked(transactional_db, caplog, verbosity, lines_per_task):
+    add.enqueue(1, 1)
+    call_command("worker", "--batch", "--no-periodic", verbosity)
+    started = [record for record in caplog.records if "state=RUNNING" in record.getMessage()]
+    assert bool(started) is lines_per_task
+
+
 def test_a_task_that_fails_twice_is_retried_with_backoff_then_succeeds(transactional_db, clock):
     state["failures_left"] = 2
     flaky_send.enqueue("welcome")

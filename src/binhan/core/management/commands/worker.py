@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
@@ -9,6 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils.translation import gettext as _
+from django_tasks_db.compat import TASKS_LOGGER
+from django_tasks_db.management.commands.db_worker import Command as DatabaseWorker
 
 from binhan.core.db import checkpoint
 from binhan.core.memory import freeze_startup_objects
@@ -16,6 +19,20 @@ from binhan.core.tasks import PERIODIC, WORKER_THREADS, enqueue_periodic, interv
 
 # The scheduler wakes this often; each task runs at its own interval (core.tasks.run_every).
 SCHEDULE_SECONDS = 60
+
+
+class QuietDatabaseWorker(DatabaseWorker):
+    """django-tasks-db's worker, with a line for each task started and finished only from -v2.
+
+    At the default verbosity (1) it wrote two lines for every periodic task, many a minute; now it
+    writes only warnings and failures.
+    """
+
+    def configure_logging(self, verbosity: int) -> None:
+        super().configure_logging(verbosity)
+        if verbosity == 1:
+            for name in (TASKS_LOGGER, "django_tasks_db"):
+                logging.getLogger(name).setLevel(logging.WARNING)
 
 
 class Command(BaseCommand):
@@ -32,7 +49,7 @@ class Command(BaseCommand):
         if batch:
             if not no_periodic:
                 enqueue_periodic()
-            call_command("db_worker", batch=True, interval=0, startup_delay=False, reload=False,
+            call_command(QuietDatabaseWorker(), batch=True, interval=0, startup_delay=False, reload=False,
                          verbosity=verbosity)
             return
         if not no_periodic:
@@ -42,7 +59,7 @@ class Command(BaseCommand):
         for start in WORKER_THREADS:
             start()
         freeze_startup_objects()
-        call_command("db_worker", interval=interval, verbosity=verbosity)
+        call_command(QuietDatabaseWorker(), interval=interval, verbosity=verbosity)
 
     def _schedule(self) -> None:
         last_run: dict[str, float] = {}
