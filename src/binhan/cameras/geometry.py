@@ -11,9 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from binhan.reports.locate import distance_m
+from binhan.reports.locate import EARTH_RADIUS_M, distance_m
 
-EARTH_RADIUS_M = 6_371_008.8  # as reports.locate.distance_m
 INSIDE, NEAR = "inside", "near"
 EPSILON = 1e-6
 

@@ -40,8 +40,8 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True
+    except PermissionError:  # alive, under another user
+        pass
     return True
 
 
@@ -110,8 +110,8 @@ def board() -> ConnectionBoard | None:
 
 
 def announce() -> None:
-    """Put this process on the board at start, holding no connection yet: else a process that never
-    got a connection would be invisible, and the one holding them all would never be over its share."""
+    """Publish this process's count of connections. Called at start too, holding none yet: else a process
+    that never got a connection would be invisible, and the one holding them all never over its share."""
     current = board()
     if current is not None:
         current.publish(len(_connections))
@@ -130,13 +130,8 @@ class CountingHttpToolsProtocol(HttpToolsProtocol):
         global _connections
         super().connection_made(transport)
         _connections = self.connections
-        self._publish()
+        announce()
 
     def connection_lost(self, exc) -> None:
         super().connection_lost(exc)
-        self._publish()
-
-    def _publish(self) -> None:
-        current = board()
-        if current is not None:
-            current.publish(len(self.connections))
+        announce()

@@ -16,13 +16,15 @@ from binhan.geo.models import AdministrativeUnit, Level
 SEARCH_DEGREES = 0.05
 
 
+EARTH_RADIUS_M = 6_371_008.8  # the Earth's mean radius
+
+
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in metres (haversine, on the Earth's mean radius)."""
-    radius = 6_371_008.8
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
     dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
     a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * radius * math.asin(min(1.0, math.sqrt(a)))  # rounding can put `a` a hair above 1
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))  # rounding can put `a` a hair above 1
 
 
 def _ring_contains(ring: list, lon: float, lat: float) -> bool:
