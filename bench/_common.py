@@ -3,11 +3,32 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
 SIZES = ("tiny", "small", "medium", "large")
+
+
+def statistics_path(path: Path) -> Path:
+    """The statistics' own SQLite file next to a database (settings.py, core/db/router.py)."""
+    return path.with_name(path.stem + "-stats.sqlite3")
+
+
+def remove_database(path: Path) -> None:
+    """A SQLite database, its log and its statistics' file: a fresh start."""
+    for file in (path, statistics_path(path)):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{file}{suffix}").unlink(missing_ok=True)
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A copy of a (checkpointed) database with its statistics' file, which then stays current for it."""
+    remove_database(target)
+    shutil.copyfile(source, target)
+    if statistics_path(source).exists():
+        shutil.copyfile(statistics_path(source), statistics_path(target))
 
 
 def database_path(size: str) -> Path:

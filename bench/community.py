@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import sys
 import time
@@ -21,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import BENCH_DIR, database_path  # noqa: E402
+from _common import BENCH_DIR, copy_database, database_path  # noqa: E402
 
 
 def prepare(size: str) -> Path:
@@ -29,9 +28,7 @@ def prepare(size: str) -> Path:
     if not source.exists():
         raise SystemExit(f"{source} is missing: run bench/demo_generation.py --size {size} first.")
     target = BENCH_DIR / f"community-{size}.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
-    shutil.copyfile(source, target)
+    copy_database(source, target)
     os.environ.update({"BINHAN_DEMO": "1", "BINHAN_VAR_DIR": str(BENCH_DIR), "DATABASE_URL": f"sqlite:///{target}",
                        "DJANGO_SETTINGS_MODULE": "binhan.settings"})
     return target

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import SIZES, bench_environ, database_path  # noqa: E402
+from _common import SIZES, bench_environ, database_path, remove_database  # noqa: E402
 
 COUNTED_TABLES = ("geo_administrativeunit", "geo_household", "accounts_user", "accounts_membership")
 
@@ -28,8 +28,7 @@ def binhan(*args: str, env: dict[str, str]) -> float:
 
 def run(size: str, seed: int = 1) -> dict:
     db = database_path(size)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    remove_database(db)
     env = bench_environ(size)
     migrate_seconds = binhan("migrate", "--noinput", "-v0", env=env)
     seconds = binhan("demo", "--size", size, "--seed", str(seed), env=env)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import BENCH_DIR  # noqa: E402
+from _common import BENCH_DIR, remove_database  # noqa: E402
 
 
 def prepare(size: str, *, reuse: bool = False) -> Path:
@@ -32,8 +32,8 @@ def prepare(size: str, *, reuse: bool = False) -> Path:
     target = BENCH_DIR / f"firesafety-{size}.sqlite3"
     if reuse and not target.exists():
         raise SystemExit(f"{target} is missing: run bench/firesafety.py --size {size} first.")
-    for suffix in ("", "-wal", "-shm") if not reuse else ():
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    if not reuse:
+        remove_database(target)
     os.environ.update({"BINHAN_DEMO": "1", "BINHAN_VAR_DIR": str(BENCH_DIR), "DATABASE_URL": f"sqlite:///{target}",
                        "DJANGO_SETTINGS_MODULE": "binhan.settings"})
     return target

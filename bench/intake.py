@@ -42,7 +42,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import BENCH_DIR, ROOT  # noqa: E402
+from _common import BENCH_DIR, ROOT, remove_database  # noqa: E402
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/binhan_bench_intake"
 BODIES = 4000
@@ -91,8 +91,7 @@ def fresh_database(kind: str, pg_url: str) -> str:
     if kind == "sqlite":
         BENCH_DIR.mkdir(parents=True, exist_ok=True)
         path = BENCH_DIR / "intake.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        remove_database(path)
         return f"sqlite:///{path}"
     import psycopg
 

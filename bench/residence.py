@@ -20,14 +20,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import BENCH_DIR  # noqa: E402
+from _common import BENCH_DIR, remove_database  # noqa: E402
 
 
 def prepare() -> Path:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     target = BENCH_DIR / "residence.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    remove_database(target)
     os.environ.update({"BINHAN_DEMO": "1", "BINHAN_VAR_DIR": str(BENCH_DIR), "DATABASE_URL": f"sqlite:///{target}",
                        "DJANGO_SETTINGS_MODULE": "binhan.settings"})
     return target

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import BENCH_DIR  # noqa: E402
+from _common import BENCH_DIR, remove_database  # noqa: E402
 
 DEFAULT_STEPS = "units,groups,households,users,reports,community,alerts,stats"
 
@@ -30,8 +30,7 @@ def setup(size: str, fresh: bool) -> Path:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     target = BENCH_DIR / f"stats-{size}.sqlite3"
     if fresh:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        remove_database(target)
     os.environ.update({"BINHAN_DEMO": "1", "BINHAN_VAR_DIR": str(BENCH_DIR), "DATABASE_URL": f"sqlite:///{target}",
                        "DJANGO_SETTINGS_MODULE": "binhan.settings", "LOG_LEVEL": "WARNING",
                        "BINHAN_STATS_FOLLOW": "thread"})

@@ -1,6 +1,8 @@
 """Shared fixtures: a small world of two communes, and one user per role."""
 
+import contextlib
 from dataclasses import dataclass
+from functools import partial
 
 import pytest
 
@@ -8,6 +10,63 @@ from binhan.accounts.models import User
 from binhan.accounts.roles import Role
 from binhan.geo.models import AdministrativeUnit, Household, Level
 from tests.factories import HouseholdFactory, UnitFactory, UserFactory, grant
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that uses the database may use all of them: on SQLite the statistics have a file of their
+    own (core/db/router.py), and pages, services and the follower reach it as the application does."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None:
+            item.add_marker(pytest.mark.django_db(*marker.args, **{**marker.kwargs, "databases": "__all__"}),
+                            append=False)
+        elif {"db", "transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.django_db(databases="__all__"), append=False)
+
+
+class _AllQueries:
+    """The queries of every database connection of this thread, as one list."""
+
+    def __init__(self, contexts):
+        self.contexts = contexts
+
+    @property
+    def captured_queries(self) -> list[dict]:
+        return [query for context in self.contexts for query in context.captured_queries]
+
+    def __len__(self) -> int:
+        return len(self.captured_queries)
+
+
+@contextlib.contextmanager
+def _assert_num_queries(config, num: int, exact: bool = True, info: str | None = None):
+    """pytest-django's assertion, counted over all the databases (the statistics' file on SQLite included), so
+    that a page costs the same number of queries on SQLite as on PostgreSQL."""
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    with contextlib.ExitStack() as stack:
+        queries = _AllQueries([stack.enter_context(CaptureQueriesContext(connections[alias]))
+                               for alias in connections])
+        yield queries
+        performed = len(queries)
+    if (num != performed) if exact else (performed > num):
+        message = f"Expected to perform {num} queries {'' if exact else 'or less '}but {performed} were done"
+        if info:
+            message += f"\n{info}"
+        if config.getoption("verbose") > 0:
+            message += "\n\nQueries:\n========\n\n" + "\n\n".join(q["sql"] for q in queries.captured_queries)
+        pytest.fail(message)
+
+
+@pytest.fixture
+def django_assert_num_queries(pytestconfig):
+    return partial(_assert_num_queries, pytestconfig)
+
+
+@pytest.fixture
+def django_assert_max_num_queries(pytestconfig):
+    return partial(_assert_num_queries, pytestconfig, exact=False)
 
 
 @dataclass

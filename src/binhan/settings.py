@@ -129,6 +129,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("BINHAN_TEST_SQLITE_NAME") or None}
+    # The statistics' facts, ledger and cursor in a file of their own, next to the database: SQLite
+    # lets one transaction write at a time per file, and the follower's writes would otherwise hold
+    # report intake up (docs/performance.md). They are derived data: `binhan stats-rebuild` makes
+    # them again from the rest. PostgreSQL keeps them in its one database (core/db/router.py).
+    def _stats_file(name: str) -> str:
+        return str(Path(name).with_suffix("")) + "-stats.sqlite3"
+
+    _test_name = DATABASES["default"]["TEST"]["NAME"]
+    DATABASES["stats"] = {
+        **DATABASES["default"],
+        "NAME": os.environ.get("BINHAN_STATS_SQLITE_NAME") or _stats_file(DATABASES["default"]["NAME"]),
+        "OPTIONS": dict(DATABASES["default"]["OPTIONS"]),
+        "TEST": {"NAME": _stats_file(_test_name) if _test_name else None},  # else in memory, as the default's
+    }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend with a health check that skips `SELECT 1` on a quiet socket (core/db/postgresql).
     DATABASES["default"]["ENGINE"] = "binhan.core.db.postgresql"
@@ -142,8 +156,10 @@ if not TESTING:
             "min_size": 2, "max_size": int(os.environ.get("BINHAN_DB_POOL_SIZE", "20")), "timeout": 10,
         }
     else:
-        DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("BINHAN_CONN_MAX_AGE", "600"))
-        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        for _database in DATABASES.values():
+            _database["CONN_MAX_AGE"] = int(os.environ.get("BINHAN_CONN_MAX_AGE", "600"))
+            _database["CONN_HEALTH_CHECKS"] = True
+DATABASE_ROUTERS = ["binhan.core.db.router.StatisticsRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

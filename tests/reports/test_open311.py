@@ -3,9 +3,9 @@
 import fcntl
 import json
 import os
+import threading
 import xml.etree.ElementTree as ET
 from datetime import timedelta
-from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import pytest
@@ -770,12 +770,13 @@ def test_key_service_refuses_commune_police(world):
 
 def test_sqlite_writers_queue_behind_a_lock_file(tmp_path, monkeypatch):
     database = tmp_path / "binhan.sqlite3"
-    monkeypatch.setattr(writes, "connection", SimpleNamespace(vendor="sqlite", settings_dict={"NAME": str(database)}))
+    files = {"default": f"{database}.write-lock", "stats": f"{tmp_path / 'binhan-stats.sqlite3'}.write-lock"}
+    monkeypatch.setattr(writes, "_lock_path", files.get)
     monkeypatch.setattr(writes, "_lock_files", {})
 
-    def free() -> bool:
+    def free(alias: str = "default") -> bool:
         """Whether another open file description (as another process has) can take the lock now."""
-        fd = os.open(f"{database}.write-lock", os.O_RDWR)
+        fd = os.open(files[alias], os.O_RDWR | os.O_CREAT)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -788,10 +789,25 @@ def test_sqlite_writers_queue_behind_a_lock_file(tmp_path, monkeypatch):
         held = free()
     assert (held, free()) == (False, True)
 
+    # The statistics' database has a lock of its own: its writer holds up neither another process
+    # nor another thread of this one writing to the main database.
+    other_thread_wrote = threading.Event()
 
-def test_no_lock_file_for_postgresql_or_memory(monkeypatch):
-    paths = []
-    for vendor, name in (("postgresql", "binhan"), ("sqlite", ":memory:"), ("sqlite", "file:memorydb?mode=memory")):
-        monkeypatch.setattr(writes, "connection", SimpleNamespace(vendor=vendor, settings_dict={"NAME": name}))
-        paths.append(writes._lock_path())
+    def write_main() -> None:
+        with writes.serialised_writes():
+            other_thread_wrote.set()
+
+    with writes.serialised_writes(using="stats"):
+        main_free, stats_free = free(), free("stats")
+        writer = threading.Thread(target=write_main)
+        writer.start()
+        wrote = other_thread_wrote.wait(5)
+        writer.join(5)
+    assert (main_free, stats_free, wrote, free("stats")) == (True, False, True, True)
+
+
+def test_no_lock_file_for_postgresql_or_memory(tmp_path):
+    paths = [writes._lock_path_for(vendor, name) for vendor, name in (
+        ("postgresql", "binhan"), ("sqlite", ":memory:"), ("sqlite", "file:memorydb?mode=memory"))]
     assert paths == [None, None, None]
+    assert writes._lock_path_for("sqlite", f"{tmp_path}/binhan.sqlite3") == f"{tmp_path}/binhan.sqlite3.write-lock"

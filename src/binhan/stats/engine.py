@@ -15,13 +15,14 @@ import logging
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Max, Q
 
 from binhan.core import paths
 from binhan.core.db import writes
+from binhan.core.db.router import statistics_database
 from binhan.core.models import OutboxEvent
 from binhan.stats import registry
 from binhan.stats.models import Contribution, Cursor, Fact
@@ -35,6 +36,15 @@ IDS_PER_QUERY = 500
 FLUSH_EVERY = 200_000  # rebuild: objects between two writes of the summed facts
 
 FactKey = tuple[str, str, str, str, str]  # indicator, unit path, grain, ISO day (or month's first day), key
+
+
+def _db():
+    """The connection to the facts, the ledger and the cursor: their own SQLite file (core/db/router.py)."""
+    return connections[statistics_database()]
+
+
+def _atomic():
+    return transaction.atomic(using=statistics_database())
 
 
 def _rows(contributions: Iterable[registry.Contribution]) -> list[list]:
@@ -65,36 +75,50 @@ def _ancestors(path: str) -> list[str]:
     return found
 
 
-def apply(delta: dict[FactKey, int]) -> int:
-    """Add the values to the facts (creating the rows that are missing). Returns the rows touched."""
-    items = sorted((k, v) for k, v in delta.items() if v)  # in key order: the index grows at its end
-    if not items:
-        return 0
-    quote = connection.ops.quote_name
+def _fact_statement() -> str:
+    quote = _db().ops.quote_name
     table = quote(Fact._meta.db_table)
     columns = ", ".join(quote(c) for c in ("indicator", "unit_path", "depth", "grain", "day", "key", "value"))
     unique = ", ".join(quote(c) for c in ("indicator", "unit_path", "grain", "day", "key"))
-    sql = (f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s) "  # noqa: S608
-           f"ON CONFLICT ({unique}) DO UPDATE SET {quote('value')} = {table}.{quote('value')} + excluded.{quote('value')}")
-    if connection.vendor == "sqlite":  # SQLite stores dates as ISO text
-        params = [(indicator, path, path.count("/") - 2, grain, day, key, value)
-                  for (indicator, path, grain, day, key), value in items]
-    else:
-        params = [(indicator, path, path.count("/") - 2, grain, dt.date.fromisoformat(day), key, value)
-                  for (indicator, path, grain, day, key), value in items]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-    return len(items)
+    return (f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s) "  # noqa: S608
+            f"ON CONFLICT ({unique}) DO UPDATE SET {quote('value')} = {table}.{quote('value')} + excluded.{quote('value')}")
+
+
+def fact_params(delta: dict[FactKey, int]) -> list[tuple]:
+    """The rows `apply` writes, in key order (the index grows at its end); zero changes left out."""
+    items = sorted((k, v) for k, v in delta.items() if v)
+    if _db().vendor == "sqlite":  # SQLite stores dates as ISO text
+        return [(indicator, path, path.count("/") - 2, grain, day, key, value)
+                for (indicator, path, grain, day, key), value in items]
+    return [(indicator, path, path.count("/") - 2, grain, dt.date.fromisoformat(day), key, value)
+            for (indicator, path, grain, day, key), value in items]
+
+
+def apply(delta: dict[FactKey, int], *, params: list[tuple] | None = None) -> int:
+    """Add the values to the facts (creating the rows that are missing). Returns the rows touched.
+
+    `params`: the same rows from `fact_params`, prepared beforehand (the follower does it before it
+    takes the writers' lock)."""
+    if params is None:
+        params = fact_params(delta)
+    if not params:
+        return 0
+    with _db().cursor() as cursor:
+        cursor.executemany(_fact_statement(), params)
+    return len(params)
 
 
 @dataclass
 class Plan:
-    """What recomputing some objects of one source changes: computed from reads alone."""
+    """What recomputing some objects of one source changes: computed from reads alone, with the
+    statements' parameters ready, so that the writers' lock is held for the writes alone."""
 
     source: registry.Source
     delta: Counter
     changed: list[Contribution]
     gone: list[int]
+    ledger: list[tuple] = field(default_factory=list)  # (source, object_id, rows as JSON) for `changed`
+    facts: list[tuple] = field(default_factory=list)  # fact_params(delta)
 
 
 def plan(source: registry.Source, ids: Iterable[int]) -> Plan:
@@ -120,17 +144,18 @@ def plan(source: registry.Source, ids: Iterable[int]) -> Plan:
                 changed.append(Contribution(source=source.name, object_id=pk, rows=new_rows))
             elif pk in old:
                 gone.append(pk)
-    return Plan(source=source, delta=delta, changed=changed, gone=gone)
+    ledger = [(source.name, c.object_id, json.dumps(c.rows, separators=(",", ":"))) for c in changed]
+    return Plan(source=source, delta=delta, changed=changed, gone=gone, ledger=ledger, facts=fact_params(delta))
 
 
 def write(planned: Plan) -> int:
     """Write a plan: the ledger rows and the facts. Call inside a transaction."""
-    if planned.changed:
-        Contribution.objects.bulk_create(planned.changed, update_conflicts=True, unique_fields=["source", "object_id"],
-                                         update_fields=["rows"], batch_size=500)
+    if planned.ledger:
+        with _db().cursor() as cursor:
+            cursor.executemany(_ledger_statement(update=True), planned.ledger)
     if planned.gone:
         Contribution.objects.filter(source=planned.source.name, object_id__in=planned.gone).delete()
-    return apply(planned.delta)
+    return apply(planned.delta, params=planned.facts)
 
 
 def refresh(source: registry.Source, ids: Iterable[int]) -> int:
@@ -140,16 +165,34 @@ def refresh(source: registry.Source, ids: Iterable[int]) -> int:
 
 def _targets(events: list[tuple[int, str, dict]]) -> dict[str, set[int]]:
     targets: dict[str, set[int]] = defaultdict(set)
-    all_sources = registry.sources()
     for _id, name, payload in events:
-        for source in all_sources:
-            if source.matches(name):
-                targets[source.name].update(source.ids_from_event(name, payload or {}))
+        for source in registry.sources_for(name):
+            targets[source.name].update(source.ids_from_event(name, payload or {}))
     return targets
 
 
+def origin_of_main_database() -> str:
+    """What tells this main database from another: when its first migration ran. Empty with one database
+    for everything (PostgreSQL), where the statistics cannot outlive the rest."""
+    if statistics_database() == DEFAULT_DB_ALIAS:
+        return ""
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("SELECT MIN(applied) FROM django_migrations")
+        (first,) = cursor.fetchone()
+    return str(first or "")
+
+
+def statistics_are_current() -> bool:
+    """Whether the statistics' database was made from this main database (see `Cursor.origin`)."""
+    cursor = Cursor.objects.filter(name="outbox").first()
+    return cursor is not None and cursor.origin == origin_of_main_database()
+
+
+_warned_origin = False
+
+
 def _locked_cursor() -> Cursor:
-    _cursor, created = Cursor.objects.get_or_create(name="outbox")
+    _cursor, created = Cursor.objects.get_or_create(name="outbox", defaults={"origin": origin_of_main_database()})
     cursor = Cursor.objects.select_for_update().get(name="outbox")
     cursor.is_new = created
     return cursor
@@ -169,11 +212,14 @@ def follow(*, limit: int = FOLLOW_BATCH) -> int:
     while True:
         cursor = Cursor.objects.filter(name="outbox").first()
         if cursor is None:
-            with transaction.atomic():
+            with _atomic():
                 first_run = _locked_cursor().is_new
             continue
         if Cursor.objects.filter(name=REBUILDING).exists():
             return 0  # a chunked rebuild is under way; it hands over to the follower when it ends
+        if cursor.origin != origin_of_main_database():
+            _warn_other_origin()
+            return 0  # these statistics were made from another database: adding to them would mislead
         seen_at = (cursor.last_id, cursor.gaps)
         now = time.time()
         gaps = {int(k): v for k, v in (cursor.gaps or {}).items() if v > now}
@@ -185,25 +231,36 @@ def follow(*, limit: int = FOLLOW_BATCH) -> int:
         if not events and stored_gaps == (cursor.gaps or {}):
             return 0  # nothing to write: an idle follower never takes the writers' lock
         plans = [plan(registry.source(name), ids) for name, ids in _targets(events).items()]
-        with writes.serialised_writes(), transaction.atomic():
-            locked = _locked_cursor()
-            if (locked.last_id, locked.gaps) != seen_at or Cursor.objects.filter(name=REBUILDING).exists():
+        with writes.serialised_writes(using=statistics_database()), _atomic():
+            # One query under the lock: the cursor (locked on PostgreSQL) and whether a rebuild began.
+            found = {name: (pk, last_id, gaps) for name, pk, last_id, gaps in Cursor.objects.select_for_update()
+                     .filter(name__in=("outbox", REBUILDING)).values_list("name", "pk", "last_id", "gaps")}
+            if REBUILDING in found or "outbox" not in found or found["outbox"][1:] != seen_at:
                 continue
+            cursor_pk, locked_last_id, _gaps = found["outbox"]
             if not events:  # only expired gaps to forget
-                Cursor.objects.filter(pk=locked.pk).update(gaps=stored_gaps)
+                Cursor.objects.filter(pk=cursor_pk).update(gaps=stored_gaps)
                 return 0
             for planned in plans:
                 write(planned)
             seen = {event_id for event_id, _name, _payload in events}
             for event_id in seen:
                 gaps.pop(event_id, None)
-            last = max(locked.last_id, max(seen))
+            last = max(locked_last_id, max(seen))
             # Ids skipped since the last run may still commit; a first run has nothing to wait for (pruned ids).
-            for missing in range(locked.last_id + 1, last) if not first_run else ():
+            for missing in range(locked_last_id + 1, last) if not first_run else ():
                 if missing not in seen and len(gaps) < MAX_GAPS:
                     gaps[missing] = now + GAP_WAIT_SECONDS
-            Cursor.objects.filter(pk=locked.pk).update(last_id=last, gaps={str(k): v for k, v in gaps.items()})
+            Cursor.objects.filter(pk=cursor_pk).update(last_id=last, gaps={str(k): v for k, v in gaps.items()})
         return len(events)
+
+
+def _warn_other_origin() -> None:
+    global _warned_origin
+    if not _warned_origin:
+        _warned_origin = True
+        logger.error("The statistics' database was made from another main database (deleted or restored since); "
+                     "the statistics are not followed until `binhan stats-rebuild` (or `binhan migrate`) runs.")
 
 
 def follow_all(*, limit: int = FOLLOW_BATCH) -> int:
@@ -233,12 +290,19 @@ def _fan_out(leaf: Counter) -> Counter:
     return result
 
 
-def _write_ledger(source_name: str, ledger: list[tuple[int, list]]) -> None:
-    quote = connection.ops.quote_name
+def _ledger_statement(*, update: bool) -> str:
+    quote = _db().ops.quote_name
     sql = (f"INSERT INTO {quote(Contribution._meta.db_table)} ({quote('source')}, {quote('object_id')}, "  # noqa: S608
            f"{quote('rows')}) VALUES (%s, %s, %s)")
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, [(source_name, pk, json.dumps(rows, separators=(",", ":"))) for pk, rows in ledger])
+    if update:
+        sql += f" ON CONFLICT ({quote('source')}, {quote('object_id')}) DO UPDATE SET {quote('rows')} = excluded.{quote('rows')}"
+    return sql
+
+
+def _write_ledger(source_name: str, ledger: list[tuple[int, list]]) -> None:
+    with _db().cursor() as cursor:
+        cursor.executemany(_ledger_statement(update=False),
+                           [(source_name, pk, json.dumps(rows, separators=(",", ":"))) for pk, rows in ledger])
 
 
 REBUILDING = "rebuilding"  # a Cursor row of this name: a chunked rebuild is under way, the follower waits
@@ -247,19 +311,19 @@ REBUILDING = "rebuilding"  # a Cursor row of this name: a chunked rebuild is und
 def rebuild(*, progress=None, chunked: bool = False) -> dict[str, int]:
     """Recompute every source's contributions from the raw tables; replace the facts and the ledger.
 
-    By default in one transaction: nobody sees a half-built table, but on SQLite every writer waits for
-    the whole run. `chunked=True` commits every FLUSH_EVERY objects instead: intake goes on, dashboards show
+    By default in one transaction: nobody sees a half-built table, but every other writer of the facts
+    (the follower) waits for the whole run. `chunked=True` commits every FLUSH_EVERY objects instead: intake goes on, dashboards show
     partial figures meanwhile, the follower waits (a `rebuilding` cursor row) and then applies what
     happened during the run (idempotent). A chunked rebuild that stops half-way must be run again.
     """
     if chunked:
-        with transaction.atomic():
+        with _atomic():
             last = _start_rebuild(chunked=True)
-        counts = _load(progress, step=transaction.atomic)
-        with transaction.atomic():
+        counts = _load(progress, step=_atomic)
+        with _atomic():
             _finish_rebuild(last)
         return counts
-    with transaction.atomic():
+    with _atomic():
         last = _start_rebuild(chunked=False)
         counts = _load(progress, step=contextlib.nullcontext)
         _finish_rebuild(last)
@@ -307,14 +371,14 @@ def _load(progress, *, step) -> dict[str, int]:
 
 def _finish_rebuild(last: int) -> None:
     _children_index("create")
-    Cursor.objects.filter(name="outbox").update(last_id=last, gaps={})
+    Cursor.objects.filter(name="outbox").update(last_id=last, gaps={}, origin=origin_of_main_database())
     Cursor.objects.filter(name=REBUILDING).delete()
 
 
 def _children_index(action: str) -> None:
     index = next(i for i in Fact._meta.indexes if i.name == "stats_fact_children")
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
+    quote = _db().ops.quote_name
+    with _db().cursor() as cursor:
         if action == "drop":
             cursor.execute(f"DROP INDEX IF EXISTS {quote(index.name)}")
         else:

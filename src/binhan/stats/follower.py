@@ -14,7 +14,7 @@ import logging
 import threading
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connections
 
 from binhan.core import events, tasks
 from binhan.stats import engine
@@ -48,7 +48,7 @@ class _Follower:
             except Exception:  # the cursor did not move; the next nudge tries again
                 logger.exception("Statistics follower failed")
             finally:
-                connection.close()
+                connections.close_all()  # this thread's: the main database's and the statistics'
 
 
 _follower = _Follower()
@@ -71,7 +71,7 @@ def _poll() -> None:
         except Exception:  # the cursor did not move; the next round tries again
             logger.exception("Statistics follower failed")
         finally:
-            connection.close()
+            connections.close_all()
         _poll_stop.wait(POLL_SECONDS)
 
 

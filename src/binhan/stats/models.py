@@ -58,6 +58,9 @@ class Cursor(models.Model):
     name = models.CharField(max_length=20, unique=True, default="outbox")
     last_id = models.BigIntegerField(default=0)
     gaps = models.JSONField(default=dict)  # {id: unix time after which it counts as rolled back}
+    # Which main database these statistics were made from (engine.origin_of_main_database): on SQLite
+    # they are a file of their own, which a deleted or restored main database would leave behind.
+    origin = models.CharField(max_length=64, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -100,6 +100,7 @@ class Source:
 
 _indicators: dict[str, Indicator] = {}
 _sources: dict[str, Source] = {}
+_sources_by_event: dict[str, list[Source]] = {}  # event name → the sources it may change
 
 
 def register(item: Indicator | Source) -> Indicator | Source:
@@ -109,6 +110,7 @@ def register(item: Indicator | Source) -> Indicator | Source:
         if not item.name:
             raise ValueError("A source needs a name")
         _sources[item.name] = item
+        _sources_by_event.clear()
     else:
         raise TypeError(item)
     return item
@@ -124,6 +126,16 @@ def indicator(code: str) -> Indicator | None:
 
 def sources() -> list[Source]:
     return list(_sources.values())
+
+
+def sources_for(event_name: str) -> list[Source]:
+    """The sources an outbox event may change (a handful of names, thousands of events a batch)."""
+    found = _sources_by_event.get(event_name)
+    if found is None:
+        if len(_sources_by_event) > 10_000:
+            _sources_by_event.clear()
+        found = _sources_by_event[event_name] = [source for source in _sources.values() if source.matches(event_name)]
+    return found
 
 
 def source(name: str) -> Source | None:

@@ -19,6 +19,7 @@ import sqlite3
 import threading
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
 from django.db.backends.signals import connection_created
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,9 @@ def checkpoint_once(connection: sqlite3.Connection) -> tuple[int, int, int]:
 
 
 def _no_autocheckpoint(sender, connection, **kwargs) -> None:
-    if connection.vendor == "sqlite":
+    # The main database only: the statistics' file (core/db/router.py) has one writer, the follower,
+    # whose commits may as well checkpoint it; no request waits for them.
+    if connection.vendor == "sqlite" and connection.alias == DEFAULT_DB_ALIAS:
         with connection.cursor() as cursor:
             # The log is reset once copied; this caps the file it leaves behind at 64 MB.
             cursor.execute("PRAGMA wal_autocheckpoint=0")

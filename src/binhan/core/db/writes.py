@@ -14,24 +14,28 @@ import os
 import threading
 from collections.abc import Iterator
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
-_writer = threading.Lock()
+_guard = threading.Lock()
+_writers: dict[str, threading.Lock] = {}  # lock file → the lock this process's threads queue on first
 _lock_files: dict[str, int] = {}
 
 
-def _lock_path() -> str | None:
+def _lock_path(using: str) -> str | None:
     """A file next to the SQLite database (none for PostgreSQL or an in-memory database)."""
-    if connection.vendor != "sqlite":
+    return _lock_path_for(connections[using].vendor, str(connections[using].settings_dict["NAME"]))
+
+
+def _lock_path_for(vendor: str, name: str) -> str | None:
+    if vendor != "sqlite":
         return None
-    name = str(connection.settings_dict["NAME"])
     if name.startswith("file:") or name == ":memory:" or not os.path.isdir(os.path.dirname(name) or "."):
         return None
     return f"{name}.write-lock"
 
 
 def _lock_file(path: str) -> int | None:
-    """The process's descriptor of the lock file; call with `_writer` held."""
+    """The process's descriptor of the lock file; call with its thread lock held."""
     if path not in _lock_files:
         try:
             _lock_files[path] = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
@@ -41,13 +45,16 @@ def _lock_file(path: str) -> int | None:
 
 
 @contextlib.contextmanager
-def serialised_writes() -> Iterator[None]:
-    """Hold the writers' lock for the block (see the module): a no-op on PostgreSQL or in memory."""
-    path = _lock_path()
+def serialised_writes(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Hold the writers' lock of this database for the block (see the module): a no-op on PostgreSQL or
+    in memory. The statistics have a SQLite file, and so a lock, of their own (core/db/router.py)."""
+    path = _lock_path(using)
     if path is None:
         yield
         return
-    with _writer:
+    with _guard:
+        writer = _writers.setdefault(path, threading.Lock())
+    with writer:
         fd = _lock_file(path)
         if fd is None:  # the directory is read-only: fall back on SQLite's own waiting
             yield
