@@ -1,6 +1,7 @@
 """The roll-up: exact figures for reports at every level, idempotent follow, rebuild identical."""
 
 import datetime as dt
+from collections import Counter
 
 from binhan.core import events
 from binhan.core.models import OutboxEvent
@@ -155,3 +156,28 @@ def test_a_follower_that_was_overtaken_starts_over_and_counts_once(world, follow
     assert overtaken == [True]
     values = _values(world.commune_a, of("month", NOV))
     assert (values["reports.received"], values["reports.resolved"], values["reports.open"]) == ((4, 2), (3, 0), (3, 2))
+
+
+def test_a_trend_reads_stocks_no_later_than_today_and_leaves_future_steps_empty(world, monkeypatch):
+    """A stock's known future change (an item falling due, written on its day in advance) is not in the
+    current step, and steps that begin after today have no figure, as the figures read it (_windows_q)."""
+    today = dt.date(2026, 11, 10)
+    monkeypatch.setattr(selectors.timezone, "localdate", lambda: today)
+    path = world.group_a.path
+    rows = [["reports.open", path, "2026-10-20", "theft", 2], ["reports.open", path, "2026-11-03", "theft", 1],
+            ["reports.open", path, "2026-11-20", "theft", -1],  # known in advance
+            ["reports.received", path, "2026-11-03", "theft", 1]]
+    delta = Counter()
+    engine._add(delta, rows, +1)
+    engine.apply(delta)
+
+    buckets, series = selectors.trend(unit=world.commune_a, codes=["reports.open", "reports.received"],
+                                      period=of("year", today))
+    november = buckets.index(dt.date(2026, 11, 1))
+    assert series["reports.open"][november - 1:] == [2, 3, None]
+    assert series["reports.received"][november - 1:] == [0, 1, None]
+    figure = selectors.figures(unit=world.commune_a, codes=["reports.open"], period=of("year", today))[0]
+    assert figure.value == series["reports.open"][november] == 3
+
+    days, daily = selectors.trend(unit=world.commune_a, codes=["reports.open"], period=of("month", today))
+    assert [daily["reports.open"][days.index(dt.date(2026, 11, d))] for d in (2, 3, 10, 11, 20)] == [2, 3, 3, None, None]

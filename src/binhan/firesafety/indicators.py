@@ -10,8 +10,8 @@ register, a point's state). The readiness score is two such stocks (points earne
 possible) whose ratio is the household-weighted mean of the teams' scores; its drill part also
 changes on days known in advance (12 and 24 months after the last drill). The history is the one
 the rows tell now: an item checked today was in date from that check on, what came before it is
-not kept. A period's stock is its level on the period's last day, so a period that ends in the
-future shows the level expected then.
+not kept. A period's stock is its level on the period's last day, or today for a period that runs
+past today (stats.selectors: the figures and the trend read a stock no later than today).
 """
 
 from __future__ import annotations

@@ -250,9 +250,18 @@ def trend(*, unit: AdministrativeUnit, codes: list[str], period: Period) -> tupl
             month = (month + dt.timedelta(days=32)).replace(day=1)
     needed = registry.stored_codes(codes)
     stocks = {c for c in needed if registry.indicator(c).aggregation == "stock"}
-    window = Q(grain=Fact.DAY, day__gte=period.start, day__lte=period.end) if step == "day" \
-        else span(period.start, period.end)
-    base = Fact.objects.filter(window, unit_path=unit.path, indicator__in=needed)
+    today = timezone.localdate()
+
+    def window(end: dt.date) -> Q:
+        if end < period.start:
+            return Q(pk__in=[])
+        return Q(grain=Fact.DAY, day__gte=period.start, day__lte=end) if step == "day" else span(period.start, end)
+
+    # A stock's known future changes (an item falls due, a stay ends) are stored on their days: read
+    # them no later than today, as the figures do (_windows_q).
+    flows = needed - stocks
+    base = Fact.objects.filter((Q(indicator__in=flows) & window(period.end))
+                               | (Q(indicator__in=stocks) & window(min(period.end, today))), unit_path=unit.path)
     bucket = F("day") if step == "day" else TruncMonth("day")
     rows = base.annotate(bucket=bucket).values("indicator", "key", "bucket").annotate(total=Sum("value")).order_by()
     index = {b: i for i, b in enumerate(buckets)}
@@ -279,8 +288,9 @@ def trend(*, unit: AdministrativeUnit, codes: list[str], period: Period) -> tupl
                     cells[i] = running
     series = {}
     for code in codes:
+        # A step that begins after today has no figure yet ("–"), rather than a 0 or a level to come.
         series[code] = [evaluate(code, {c: {k: [cells[i]] for k, cells in keys.items()} for c, keys in table.items()}, 0)
-                        for i in range(len(buckets))]
+                        if bucket <= today else None for i, bucket in enumerate(buckets)]
     return buckets, series
 
 
