@@ -203,6 +203,24 @@ def test_map_data_layers(client, login, world, fire):
     assert client.get(reverse("firesafety:map_data") + "?layer=secret").status_code == 400
 
 
+def test_map_teams_stand_where_their_households_are_or_at_their_groups_centre(client, login, world, fire):
+    from binhan.firesafety.models import TeamHousehold
+
+    world.group_a.centre_lat, world.group_a.centre_lon = 21.0, 107.0
+    world.group_a.save(update_fields=["centre_lat", "centre_lon"])
+    placed = TeamHousehold.objects.filter(team=fire.team).order_by("id")
+    for membership, (lat, lon) in zip(placed, [(21.010, 107.020), (21.012, 107.024)], strict=False):
+        membership.lat, membership.lon = lat, lon
+        membership.save(update_fields=["lat", "lon"])
+    TeamHousehold.objects.filter(pk=placed[2].pk).update(lat=21.5, lon=107.5, left_on=timezone.localdate())  # left
+    unplaced = make_team(world.group_a, HouseholdFactory.create_batch(2, unit=world.group_a), name="Tổ liên gia số 2")
+    login(world.police_a)
+    body = client.get(reverse("firesafety:map_data") + "?layer=teams").json()
+    where = {f["properties"]["id"]: [round(c, 6) for c in f["geometry"]["coordinates"]] for f in body["features"]}
+    # Team B's group (another commune) is not the officer's; a group without a centre hides an unplaced team.
+    assert where == {fire.team.pk: [107.022, 21.011], unplaced.pk: [107.0, 21.0]}
+
+
 def test_a_point_on_a_short_alley_is_kept_with_a_warning(client, login, world, fire):
     short = make_point(world.group_a, name="Điểm ngõ 2", alley_length_m=30)
     long = make_point(world.group_a, name="Điểm ngõ 7", alley_length_m=120)

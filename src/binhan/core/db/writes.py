@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import os
 import threading
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ def _lock_path(using: str) -> str | None:
     return _lock_path_for(connections[using].vendor, str(connections[using].settings_dict["NAME"]))
 
 
+@functools.lru_cache(maxsize=16)  # asked on every write: the directory is looked up once
 def _lock_path_for(vendor: str, name: str) -> str | None:
     if vendor != "sqlite":
         return None

@@ -1,5 +1,5 @@
-"""Map layers (GeoJSON, no personal data): points with their state, teams with their readiness at their
-group's centre, and recent fire reports as the viewer may see them; and one team's map (its placed
+"""Map layers (GeoJSON, no personal data): points with their state, teams with their readiness where their
+households are (or their group's centre), and recent fire reports as the viewer may see them; and one team's map (its placed
 households with their state, its points and the recent fire reports of its group).
 
 A fire report is drawn in full (its place, and a link to its page) for those who handle reports, and
@@ -9,13 +9,13 @@ for a team's leader as the public may know it (a place coarsened to about 100 m,
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Avg, QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
 
 from binhan.core import scoping
 from binhan.firesafety import rules
-from binhan.firesafety.models import FireTeam
+from binhan.firesafety.models import FireTeam, TeamHousehold
 from binhan.firesafety.selectors import points as point_selectors
 from binhan.firesafety.selectors import readiness as readiness_selectors
 from binhan.firesafety.selectors import reports as report_selectors
@@ -42,9 +42,18 @@ def point_features(*, viewer) -> list[dict]:
 
 
 def team_features(*, viewer) -> list[dict]:
-    teams = list(scoping.visible(FireTeam.objects.filter(status=FireTeam.Status.ACTIVE), viewer)
-                 .filter(unit__centre_lat__isnull=False)
-                 .values_list("pk", "name", "unit__centre_lat", "unit__centre_lon").order_by("unit_path")[:MAX_FEATURES])
+    """Each active team with its readiness score, where its placed households are (their mean), or at
+    its group's centre while none is placed."""
+    visible = scoping.visible(FireTeam.objects.filter(status=FireTeam.Status.ACTIVE), viewer)
+    teams = list(visible.values_list("pk", "name", "unit__centre_lat", "unit__centre_lon")
+                 .order_by("unit_path")[:MAX_FEATURES])
+    placed = dict((team_id, (lat, lon)) for team_id, lat, lon in
+                  TeamHousehold.objects.filter(team__in=visible.values("pk"), left_on__isnull=True,
+                                               lat__isnull=False, lon__isnull=False)
+                  .values("team_id").annotate(mean_lat=Avg("lat"), mean_lon=Avg("lon"))
+                  .values_list("team_id", "mean_lat", "mean_lon").order_by())
+    teams = [(pk, name, *placed.get(pk, (lat, lon))) for pk, name, lat, lon in teams]
+    teams = [team for team in teams if team[2] is not None and team[3] is not None]
     scores = readiness_selectors.team_readiness(team_ids=[t[0] for t in teams], on=timezone.localdate())
     url = _url("firesafety:team_detail")
     return [{"type": "Feature", "geometry": _point(lat, lon),
