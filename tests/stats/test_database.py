@@ -67,6 +67,21 @@ def test_statistics_made_from_another_database_are_not_added_to_until_rebuilt(wo
                if (indicator, path, grain) == ("reports.received", world.commune_a.path, "m")) == 2
 
 
+@pytest.mark.skipif(not SQLITE, reason="PostgreSQL keeps the statistics in its one database")
+def test_statistics_ahead_of_a_restored_main_database_are_not_added_to(world, monkeypatch):
+    """A main database restored from an older backup keeps its origin, but the statistics' cursor is past the
+    last outbox id it ever gave: its next events would be skipped, so the file is not trusted."""
+    report(world.group_a, made=at(dt.date(2026, 11, 3)))
+    assert engine.follow_all() == 1
+    last = Cursor.objects.get(name="outbox").last_id
+    Cursor.objects.filter(name="outbox").update(last_id=last + 500)  # as if followed further, then restored
+    monkeypatch.setattr(engine, "_warned_origin", False)
+    report(world.group_a, made=at(dt.date(2026, 11, 4)))
+    assert (engine.follow_all(), engine.statistics_are_current()) == (0, False)
+    engine.rebuild()
+    assert (engine.statistics_are_current(), Cursor.objects.get(name="outbox").last_id) == (True, last + 1)
+
+
 def test_on_postgresql_the_statistics_are_always_current(db):
     if SQLITE:
         pytest.skip("SQLite: the origin tells the statistics' file from another")

@@ -182,10 +182,27 @@ def origin_of_main_database() -> str:
     return str(first or "")
 
 
+def _last_outbox_id_issued() -> int:
+    """The highest outbox id this main database ever gave (SQLite's AUTOINCREMENT counter: pruning
+    does not lower it)."""
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [OutboxEvent._meta.db_table])
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def _made_from_main_database(cursor: Cursor) -> bool:
+    """Whether the statistics' file was made from this main database and not from a later state of it (a
+    main database restored from a backup older than the statistics: their cursor is past its outbox)."""
+    if statistics_database() == DEFAULT_DB_ALIAS:
+        return True  # one database: the statistics cannot outlive the rest
+    return cursor.origin == origin_of_main_database() and cursor.last_id <= _last_outbox_id_issued()
+
+
 def statistics_are_current() -> bool:
     """Whether the statistics' database was made from this main database (see `Cursor.origin`)."""
     cursor = Cursor.objects.filter(name="outbox").first()
-    return cursor is not None and cursor.origin == origin_of_main_database()
+    return cursor is not None and _made_from_main_database(cursor)
 
 
 _warned_origin = False
@@ -217,7 +234,7 @@ def follow(*, limit: int = FOLLOW_BATCH) -> int:
             continue
         if Cursor.objects.filter(name=REBUILDING).exists():
             return 0  # a chunked rebuild is under way; it hands over to the follower when it ends
-        if cursor.origin != origin_of_main_database():
+        if not _made_from_main_database(cursor):
             _warn_other_origin()
             return 0  # these statistics were made from another database: adding to them would mislead
         seen_at = (cursor.last_id, cursor.gaps)
@@ -259,7 +276,8 @@ def _warn_other_origin() -> None:
     global _warned_origin
     if not _warned_origin:
         _warned_origin = True
-        logger.error("The statistics' database was made from another main database (deleted or restored since); "
+        logger.error("The statistics' database was made from another main database, or from a later state of "
+                     "this one (deleted, or restored from a backup, since); "
                      "the statistics are not followed until `binhan stats-rebuild` (or `binhan migrate`) runs.")
 
 
