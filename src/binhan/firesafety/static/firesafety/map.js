@@ -11,6 +11,7 @@
   }
   const bounds = [];
   const STATE = { complete: ["fs-complete", "✓"], overdue: ["fs-overdue", "!"], missing: ["fs-missing", "✗"] };
+  const Z_OFFSET = { reports: 2000, points: 1000, teams: 0 };
 
   function style(layer, props) {
     if (layer === "points") return STATE[props.state] || STATE.missing;
@@ -35,7 +36,10 @@
         const group = L.geoJSON(data, { pointToLayer: function (feature, latlng) {
           const look = style(layer, feature.properties);
           const icon = L.divIcon({ className: "fs-marker " + look[0], html: look[1], iconSize: [layer === "teams" ? 30 : 22, 22] });
-          const marker = L.marker(latlng, { icon: icon, keyboard: true, title: label(layer, feature.properties) });
+          // A team stands among its households, where points and fires also are: fires on top, then points,
+          // so that the team's wider badge never hides them from a tap.
+          const marker = L.marker(latlng, { icon: icon, keyboard: true, title: label(layer, feature.properties),
+                                            zIndexOffset: Z_OFFSET[layer] || 0 });
           const link = document.createElement(feature.properties.url ? "a" : "span");
           if (feature.properties.url) link.href = feature.properties.url;
           link.textContent = label(layer, feature.properties);
