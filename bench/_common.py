@@ -6,14 +6,16 @@ import os
 import shutil
 from pathlib import Path
 
+from binhan.core.db.router import statistics_file
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
 SIZES = ("tiny", "small", "medium", "large")
 
 
 def statistics_path(path: Path) -> Path:
-    """The statistics' own SQLite file next to a database (settings.py, core/db/router.py)."""
-    return path.with_name(path.stem + "-stats.sqlite3")
+    """The statistics' own SQLite file next to a database (core/db/router.py)."""
+    return Path(statistics_file(str(path)))
 
 
 def remove_database(path: Path) -> None:

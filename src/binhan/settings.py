@@ -133,15 +133,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # lets one transaction write at a time per file, and the follower's writes would otherwise hold
     # report intake up (docs/performance.md). They are derived data: `binhan stats-rebuild` makes
     # them again from the rest. PostgreSQL keeps them in its one database (core/db/router.py).
-    def _stats_file(name: str) -> str:
-        return str(Path(name).with_suffix("")) + "-stats.sqlite3"
+    from binhan.core.db.router import statistics_file  # the naming rule, shared with bench/_common.py
 
     _test_name = DATABASES["default"]["TEST"]["NAME"]
     DATABASES["stats"] = {
         **DATABASES["default"],
-        "NAME": os.environ.get("BINHAN_STATS_SQLITE_NAME") or _stats_file(DATABASES["default"]["NAME"]),
+        "NAME": os.environ.get("BINHAN_STATS_SQLITE_NAME") or statistics_file(DATABASES["default"]["NAME"]),
         "OPTIONS": dict(DATABASES["default"]["OPTIONS"]),
-        "TEST": {"NAME": _stats_file(_test_name) if _test_name else None},  # else in memory, as the default's
+        "TEST": {"NAME": statistics_file(_test_name) if _test_name else None},  # else in memory, as the default's
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend with a health check that skips `SELECT 1` on a quiet socket (core/db/postgresql).

@@ -15,7 +15,7 @@ import logging
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Max, Q
@@ -94,38 +94,34 @@ def fact_params(delta: dict[FactKey, int]) -> list[tuple]:
             for (indicator, path, grain, day, key), value in items]
 
 
-def apply(delta: dict[FactKey, int], *, params: list[tuple] | None = None) -> int:
-    """Add the values to the facts (creating the rows that are missing). Returns the rows touched.
+def apply(delta: dict[FactKey, int]) -> int:
+    """Add the values to the facts (creating the rows that are missing). Returns the rows touched."""
+    return _write_facts(fact_params(delta))
 
-    `params`: the same rows from `fact_params`, prepared beforehand (the follower does it before it
-    takes the writers' lock)."""
-    if params is None:
-        params = fact_params(delta)
-    if not params:
-        return 0
-    with _db().cursor() as cursor:
-        cursor.executemany(_fact_statement(), params)
+
+def _write_facts(params: list[tuple]) -> int:
+    if params:
+        with _db().cursor() as cursor:
+            cursor.executemany(_fact_statement(), params)
     return len(params)
 
 
 @dataclass
 class Plan:
-    """What recomputing some objects of one source changes: computed from reads alone, with the
-    statements' parameters ready, so that the writers' lock is held for the writes alone."""
+    """What recomputing some objects of one source changes, as the statements' parameters: computed from
+    reads alone, so that the writers' lock is held for the writes alone."""
 
     source: registry.Source
-    delta: Counter
-    changed: list[Contribution]
-    gone: list[int]
-    ledger: list[tuple] = field(default_factory=list)  # (source, object_id, rows as JSON) for `changed`
-    facts: list[tuple] = field(default_factory=list)  # fact_params(delta)
+    ledger: list[tuple]  # (source, object_id, rows as JSON) of the objects whose contributions changed
+    gone: list[int]  # objects that contribute nothing any more
+    facts: list[tuple]  # fact_params() of the change
 
 
 def plan(source: registry.Source, ids: Iterable[int]) -> Plan:
     """Recompute these objects of one source against the ledger; reads only."""
     ids = sorted(set(ids))
     delta: Counter = Counter()
-    changed: list[Contribution] = []
+    ledger: list[tuple] = []
     gone: list[int] = []
     for start in range(0, len(ids), IDS_PER_QUERY):
         chunk = ids[start:start + IDS_PER_QUERY]
@@ -141,11 +137,10 @@ def plan(source: registry.Source, ids: Iterable[int]) -> Plan:
             _add(delta, old_rows, -1)
             _add(delta, new_rows, +1)
             if new_rows:
-                changed.append(Contribution(source=source.name, object_id=pk, rows=new_rows))
+                ledger.append((source.name, pk, json.dumps(new_rows, separators=(",", ":"))))
             elif pk in old:
                 gone.append(pk)
-    ledger = [(source.name, c.object_id, json.dumps(c.rows, separators=(",", ":"))) for c in changed]
-    return Plan(source=source, delta=delta, changed=changed, gone=gone, ledger=ledger, facts=fact_params(delta))
+    return Plan(source=source, ledger=ledger, gone=gone, facts=fact_params(delta))
 
 
 def write(planned: Plan) -> int:
@@ -155,7 +150,7 @@ def write(planned: Plan) -> int:
             cursor.executemany(_ledger_statement(update=True), planned.ledger)
     if planned.gone:
         Contribution.objects.filter(source=planned.source.name, object_id__in=planned.gone).delete()
-    return apply(planned.delta, params=planned.facts)
+    return _write_facts(planned.facts)
 
 
 def refresh(source: registry.Source, ids: Iterable[int]) -> int:
@@ -171,15 +166,24 @@ def _targets(events: list[tuple[int, str, dict]]) -> dict[str, set[int]]:
     return targets
 
 
+_origins: dict[str, str] = {}  # main database file → origin; it never changes while the file lives
+
+
 def origin_of_main_database() -> str:
     """What tells this main database from another: when its first migration ran. Empty with one database
     for everything (PostgreSQL), where the statistics cannot outlive the rest."""
     if statistics_database() == DEFAULT_DB_ALIAS:
         return ""
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute("SELECT MIN(applied) FROM django_migrations")
-        (first,) = cursor.fetchone()
-    return str(first or "")
+    main = connections[DEFAULT_DB_ALIAS]
+    name = str(main.settings_dict["NAME"])
+    if name not in _origins:
+        with main.cursor() as cursor:
+            cursor.execute("SELECT MIN(applied) FROM django_migrations")
+            (first,) = cursor.fetchone()
+        if not first:
+            return ""  # not migrated yet: nothing to remember
+        _origins[name] = str(first)
+    return _origins[name]
 
 
 def _last_outbox_id_issued() -> int:

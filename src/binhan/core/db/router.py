@@ -11,11 +11,18 @@ nothing (every model in `default`).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 
 STATS_ALIAS = "stats"
 # app label, model name: the only models in the statistics' database
 STATISTICS_MODELS = frozenset({("stats", "fact"), ("stats", "contribution"), ("stats", "cursor")})
+
+
+def statistics_file(main: str) -> str:
+    """The statistics' SQLite file next to a main one: `var/binhan.sqlite3` → `var/binhan-stats.sqlite3`."""
+    return str(Path(main).with_suffix("")) + "-stats.sqlite3"
 
 
 def statistics_database() -> str:

@@ -47,13 +47,13 @@ def team_features(*, viewer) -> list[dict]:
     visible = scoping.visible(FireTeam.objects.filter(status=FireTeam.Status.ACTIVE), viewer)
     teams = list(visible.values_list("pk", "name", "unit__centre_lat", "unit__centre_lon")
                  .order_by("unit_path")[:MAX_FEATURES])
-    placed = dict((team_id, (lat, lon)) for team_id, lat, lon in
-                  TeamHousehold.objects.filter(team__in=visible.values("pk"), left_on__isnull=True,
-                                               lat__isnull=False, lon__isnull=False)
-                  .values("team_id").annotate(mean_lat=Avg("lat"), mean_lon=Avg("lon"))
-                  .values_list("team_id", "mean_lat", "mean_lon").order_by())
+    placed = {team_id: (lat, lon) for team_id, lat, lon in
+              TeamHousehold.objects.filter(team__in=visible.values("pk"), left_on__isnull=True,
+                                           lat__isnull=False, lon__isnull=False)
+              .values("team_id").annotate(mean_lat=Avg("lat"), mean_lon=Avg("lon"))
+              .values_list("team_id", "mean_lat", "mean_lon").order_by()}
     teams = [(pk, name, *placed.get(pk, (lat, lon))) for pk, name, lat, lon in teams]
-    teams = [team for team in teams if team[2] is not None and team[3] is not None]
+    teams = [(pk, name, lat, lon) for pk, name, lat, lon in teams if lat is not None and lon is not None]
     scores = readiness_selectors.team_readiness(team_ids=[t[0] for t in teams], on=timezone.localdate())
     url = _url("firesafety:team_detail")
     return [{"type": "Feature", "geometry": _point(lat, lon),
