@@ -14,7 +14,9 @@ second), and the intake never waits behind an export or a slow page in the other
 Open311 posts go through a shorter middleware chain (core/handlers.py): no session, login or
 CSRF for a machine client with an API key. An intake post with a small body (an Open311 post,
 the form without photos) is read whole on the event loop and handed to the intake thread once
-(core/buffered.py); a larger one streams through a2wsgi.
+(core/buffered.py); a larger one streams through a2wsgi. The small posts waiting for the intake
+thread run together, and on SQLite their writes share one transaction and one commit
+(core/db/group_commit.py).
 
 A process that holds more than its share of the open connections ends a response's connection
 (core/balance.py), so that the client's next connection can land on a less crowded process.
@@ -55,7 +57,7 @@ def _intake_wsgi(environ, start_response):
 streams = get_asgi_application()
 intake = WSGIMiddleware(_intake_wsgi, workers=int(os.environ.get("BINHAN_INTAKE_THREADS", "1")))
 # The same thread(s) as `intake`: small and large posts wait in one queue.
-intake_buffered = BufferedWSGI(_intake_wsgi, executor=intake.executor)
+intake_buffered = BufferedWSGI(_intake_wsgi, executor=intake.executor, together=True)
 pages = WSGIMiddleware(_django, workers=THREADS)
 if os.environ.get(memory.ENVIRONMENT) == "1":
     memory.freeze_startup_objects()

@@ -806,6 +806,30 @@ def test_sqlite_writers_queue_behind_a_lock_file(tmp_path, monkeypatch):
     assert (main_free, stats_free, wrote, free("stats")) == (True, False, True, True)
 
 
+def test_a_thread_that_holds_the_writers_lock_does_not_queue_behind_itself(tmp_path, monkeypatch):
+    """A group's transaction holds the lock while its requests' own blocks ask for it (core/db/group_commit.py)."""
+    lock_file = f"{tmp_path / 'binhan.sqlite3'}.write-lock"
+    monkeypatch.setattr(writes, "_lock_path", lambda using: lock_file)
+    monkeypatch.setattr(writes, "_lock_files", {})
+
+    def free() -> bool:
+        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        finally:
+            os.close(fd)
+        return True
+
+    with writes.serialised_writes():
+        with writes.serialised_writes():  # would wait for ever if it queued
+            inner_held = not free()
+        still_held = not free()  # the inner block's end did not let go of the outer one's lock
+    assert inner_held
+    assert (still_held, free()) == (True, True)
+
+
 def test_no_lock_file_for_postgresql_or_memory(tmp_path):
     paths = [writes._lock_path_for(vendor, name) for vendor, name in (
         ("postgresql", "binhan"), ("sqlite", ":memory:"), ("sqlite", "file:memorydb?mode=memory"))]

@@ -20,6 +20,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 _guard = threading.Lock()
 _writers: dict[str, threading.Lock] = {}  # lock file → the lock this process's threads queue on first
 _lock_files: dict[str, int] = {}
+_held = threading.local()  # the lock files this thread holds: a nested block must not queue behind itself
 
 
 def _lock_path(using: str) -> str | None:
@@ -54,6 +55,10 @@ def serialised_writes(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     if path is None:
         yield
         return
+    held: set[str] = _held.__dict__.setdefault("paths", set())
+    if path in held:  # this thread holds it already (a group's transaction: core/db/group_commit.py)
+        yield
+        return
     with _guard:
         writer = _writers.setdefault(path, threading.Lock())
     with writer:
@@ -62,7 +67,9 @@ def serialised_writes(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
             yield
             return
         fcntl.flock(fd, fcntl.LOCK_EX)
+        held.add(path)
         try:
             yield
         finally:
+            held.discard(path)
             fcntl.flock(fd, fcntl.LOCK_UN)

@@ -13,13 +13,13 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import connection, transaction
+from django.db import connection
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from binhan.core import ratelimit
-from binhan.core.db import writes
+from binhan.core.db import group_commit
 from binhan.core.exceptions import ServiceError
 from binhan.geo.models import AdministrativeUnit, Level
 from binhan.reports import locate, services
@@ -197,6 +197,6 @@ def count_and_store(*, client: Open311Client,
     if connection.vendor == "postgresql":
         ratelimit.hit(f"open311-key:{client.key_id}", rate)
         return services.report_store(prepared) if prepared is not None else None
-    with writes.serialised_writes(), transaction.atomic():
+    with group_commit.transaction():  # one commit for the reports waiting together (core/db/group_commit.py)
         ratelimit.hit(f"open311-key:{client.key_id}", rate)
         return services.report_store(prepared) if prepared is not None else None
