@@ -5,15 +5,16 @@ block into a savepoint of its own), hence `transaction=True`.
 """
 
 import asyncio
+import contextlib
 import contextvars
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import DatabaseError, connection, connections
+from django.db import DatabaseError, OperationalError, connection, connections
 
 from binhan.core.buffered import BufferedWSGI
-from binhan.core.db import group_commit
+from binhan.core.db import group_commit, writes
 from binhan.core.models import RateCounter
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -109,6 +110,25 @@ def test_when_the_commit_fails_no_request_says_it_stored_anything(monkeypatch):
     # The connection is usable afterwards: the next group commits.
     run([write("c")], recorder)
     assert stored() == ["c"]
+
+
+def test_when_the_transaction_cannot_open_each_request_hears_it_and_nothing_is_stored(monkeypatch):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL requests take no writers' lock")
+    recorder = Recorder(monkeypatch)
+
+    @contextlib.contextmanager
+    def unavailable(using):
+        raise OperationalError("unable to open database file")
+        yield
+
+    with monkeypatch.context() as patch:
+        patch.setattr(writes, "serialised_writes", unavailable)
+        run([write("a"), write("b")], recorder)
+
+    assert recorder.outcome() == {0: "DatabaseError", 1: "DatabaseError"}
+    assert [str(error) for _, _, error in recorder.settled] == ["The transaction for this request's writes did not open."] * 2
+    assert stored() == []
 
 
 def test_a_request_that_does_not_write_is_answered_before_the_group_writes(monkeypatch):

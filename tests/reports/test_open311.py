@@ -768,6 +768,18 @@ def test_key_service_refuses_commune_police(world):
 
 # -- SQLite writers queue behind a lock file ---------------------------------------------------------
 
+def _lock_is_free(path: str) -> bool:
+    """Whether another open file description (as another process has) can take the lock now."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
 def test_sqlite_writers_queue_behind_a_lock_file(tmp_path, monkeypatch):
     database = tmp_path / "binhan.sqlite3"
     files = {"default": f"{database}.write-lock", "stats": f"{tmp_path / 'binhan-stats.sqlite3'}.write-lock"}
@@ -775,15 +787,7 @@ def test_sqlite_writers_queue_behind_a_lock_file(tmp_path, monkeypatch):
     monkeypatch.setattr(writes, "_lock_files", {})
 
     def free(alias: str = "default") -> bool:
-        """Whether another open file description (as another process has) can take the lock now."""
-        fd = os.open(files[alias], os.O_RDWR | os.O_CREAT)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        finally:
-            os.close(fd)
-        return True
+        return _lock_is_free(files[alias])
 
     with writes.serialised_writes():
         held = free()
@@ -813,14 +817,7 @@ def test_a_thread_that_holds_the_writers_lock_does_not_queue_behind_itself(tmp_p
     monkeypatch.setattr(writes, "_lock_files", {})
 
     def free() -> bool:
-        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        finally:
-            os.close(fd)
-        return True
+        return _lock_is_free(lock_file)
 
     with writes.serialised_writes():
         with writes.serialised_writes():  # would wait for ever if it queued
