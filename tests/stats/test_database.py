@@ -114,6 +114,19 @@ def test_migrate_makes_both_files_and_rebuilds_statistics_left_from_another_data
     second = _migrate(tmp_path)  # nothing to do the second time
     assert ("The statistics' database:" in second, "Computing" in second, "rebuilding" in second) == (True, False, False)
 
+    # An installation from before the statistics' own file kept their tables in the main one.
+    with sqlite3.connect(main) as database:
+        for table in ("stats_fact", "stats_contribution", "stats_cursor"):
+            database.execute(f"CREATE TABLE {table} (id integer PRIMARY KEY, old text)")
+        database.execute("INSERT INTO stats_fact (old) VALUES ('left over')")
+    cleaned = _migrate(tmp_path)
+    with sqlite3.connect(main) as database:
+        left = {row[0] for row in database.execute("SELECT name FROM sqlite_master WHERE name LIKE 'stats_%'")}
+    assert "Dropped the statistics' old tables from the main database: stats_contribution, stats_cursor, " \
+           "stats_fact." in cleaned
+    assert {"stats_fact", "stats_contribution", "stats_cursor"} & left == set()
+    assert _origin(statistics) == created  # the statistics' own file is untouched
+
     for suffix in ("", "-wal", "-shm"):  # the main database deleted, its statistics' file left behind
         Path(f"{main}{suffix}").unlink(missing_ok=True)
     again = _migrate(tmp_path)

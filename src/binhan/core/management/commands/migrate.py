@@ -4,16 +4,19 @@ Django migrates one database per run; without this, `binhan migrate` would leave
 file without its tables. `--database stats` still migrates that file alone. Then, if that file was
 not made from this main database (new, left over from a deleted one, or older than a restored
 backup), the statistics are rebuilt from the main database, which holds everything they count.
+Installations from before the statistics had a file of their own kept those tables in the main
+file; once the statistics' file is current, the old copies there are dropped.
 Tests create their databases one alias at a time (pytest-django), so under tests nothing is added.
 """
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.commands import migrate
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
 
-from binhan.core.db.router import STATS_ALIAS
+from binhan.core.db.router import STATISTICS_MODELS, STATS_ALIAS
 
 
 class Command(migrate.Command):
@@ -25,6 +28,7 @@ class Command(migrate.Command):
                 self.stdout.write(self.style.MIGRATE_HEADING("The statistics' database:"))
             super().handle(*args, **{**options, "database": STATS_ALIAS})
             self._rebuild_statistics_if_not_current(options["verbosity"])
+            self._drop_statistics_left_in_main_file(options["verbosity"])
 
     def _rebuild_statistics_if_not_current(self, verbosity: int) -> None:
         from binhan.stats import engine
@@ -38,3 +42,16 @@ class Command(migrate.Command):
         counts = engine.rebuild()
         if verbosity >= 1:
             self.stdout.write(self.style.SUCCESS(f"  Rebuilt from {sum(counts.values()):,} objects."))
+
+    def _drop_statistics_left_in_main_file(self, verbosity: int) -> None:
+        main = connections[DEFAULT_DB_ALIAS]
+        tables = set(main.introspection.table_names())
+        left = [model._meta.db_table for model in (apps.get_model(*name) for name in sorted(STATISTICS_MODELS))
+                if model._meta.db_table in tables]
+        if not left:
+            return
+        with main.cursor() as cursor:
+            for table in left:
+                cursor.execute(f"DROP TABLE {main.ops.quote_name(table)}")
+        if verbosity >= 1:
+            self.stdout.write(f"  Dropped the statistics' old tables from the main database: {', '.join(left)}.")
