@@ -5,8 +5,9 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from binhan.core import ratelimit
+from binhan.core import events, ratelimit
 from binhan.core.models import RateCounter
+from tests.live_helpers import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,31 @@ def test_with_redis_the_counts_live_in_redis(settings):
     with pytest.raises(ratelimit.RateLimited):
         ratelimit.hit("k7", "1/m")
     assert RateCounter.objects.count() == 0
+
+    # The counter is the cache's own key: cache.get reads it, it ends with its window, reset clears it.
+    ratelimit.hit("k8", "5/d")  # a day's window: the two hits and the key below share it
+    ratelimit.hit("k8", "5/d")
+    now = int(time.time())
+    window_key = f"rl:k8:{now - now % 86400}"
+    ttl = events.redis_client(settings.REDIS_URL).ttl(cache.make_and_validate_key(window_key))
+    assert (cache.get(window_key), 0 < ttl <= 86401) == (2, True)
+    ratelimit.reset("k8", "5/d")
+    assert cache.get(window_key) is None
     cache.clear()
+
+
+def test_with_redis_down_the_counts_go_to_the_database_and_requests_are_not_refused(settings, caplog, monkeypatch):
+    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    settings.CACHES = {"default": {"BACKEND": ratelimit.REDIS_CACHE, "LOCATION": settings.REDIS_URL}}
+    monkeypatch.setattr(ratelimit, "_last_warning", None)
+
+    ratelimit.hit("k9", "1/m")
+    with pytest.raises(ratelimit.RateLimited):
+        ratelimit.hit("k9", "1/m")
+
+    assert RateCounter.objects.get().count == 2
+    warnings = [m for m in caplog.messages if m.startswith("Redis is unreachable")]
+    assert warnings == ["Redis is unreachable: rate limits are counted in the database until it is back"]
 
 
 def test_reset_clears_the_window():

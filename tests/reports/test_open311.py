@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from binhan.core import ratelimit
 from binhan.core.db import writes
-from binhan.core.models import AuditEvent
+from binhan.core.models import AuditEvent, RateCounter
 from binhan.geo.models import Level
 from binhan.reports.models import Category, Open311Client, Report, Status, Update
 from binhan.reports.open311 import keys
@@ -410,6 +410,31 @@ def test_rate_limit_per_key(client, places, monkeypatch):
             Report.objects.count()) == (
         [201, 201, 429], "1", [{"code": 429, "description": "Too many requests. Please wait 1 second and try again."}],
         2)
+
+
+def test_rate_limit_per_key_counted_in_redis_before_the_write(client, places, monkeypatch, settings):
+    """With Redis the count is made before the report's transaction: its round trip stays out of the lock."""
+    settings.REDIS_URL = "redis://127.0.0.1:6379/13"
+    settings.CACHES = {"default": {"BACKEND": ratelimit.REDIS_CACHE, "LOCATION": settings.REDIS_URL}}
+    from django.core.cache import cache
+
+    try:
+        cache.clear()
+    except Exception:  # noqa: BLE001
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    monkeypatch.setattr(ratelimit.time, "time", lambda: 1_800_000_000.25)
+    _c, full = keys.client_create(actor=None, name="Slow", rate_per_second=2)
+    counted_in_a_transaction = []
+    count = ratelimit._count_in_cache
+    monkeypatch.setattr(ratelimit, "_count_in_cache",
+                        lambda *args: counted_in_a_transaction.append(len(connection.atomic_blocks)) or count(*args))
+    try:
+        outside_before = len(connection.atomic_blocks)  # pytest-django's own transaction
+        answers = [post(client, theft(full)).status_code for _ in range(3)]
+    finally:
+        cache.clear()
+    assert (answers, Report.objects.count(), RateCounter.objects.count()) == ([201, 201, 429], 2, 0)
+    assert counted_in_a_transaction == [outside_before] * 3
 
 
 def test_wrong_keys_are_limited_per_ip(client, places, monkeypatch):

@@ -3,7 +3,8 @@
 `publish` writes an OutboxEvent in the caller's transaction; subscribers registered with
 `subscribe` run after commit, and never if it rolls back. Live pages read the outbox
 through `core.live`; on PostgreSQL a NOTIFY (sent after the transaction commits) and,
-when REDIS_URL is set, a Redis message wake the server processes up at once.
+when REDIS_URL is set, a Redis message wake the server processes up at once. Both are sent from
+a thread of their own, a few milliseconds later, for all the events committed meanwhile.
 """
 
 from __future__ import annotations
@@ -75,13 +76,8 @@ publish_on_commit = publish
 
 
 def _after_commit(event: OutboxEvent) -> None:
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" or settings.REDIS_URL:
         _waker.wake(event.pk)
-    if settings.REDIS_URL:
-        try:
-            _redis_client(settings.REDIS_URL).publish(REDIS_CHANNEL, str(event.pk))
-        except Exception:  # the outbox row is the truth; listeners also poll
-            logger.warning("Could not publish outbox event %s to Redis", event.pk, exc_info=True)
     for func in [*_subscribers.get(event.name, []), *_subscribers.get("*", [])]:
         try:
             func(event)
@@ -100,13 +96,16 @@ def own_connection_params() -> dict[str, Any]:
 
 
 class _Waker:
-    """Sends the NOTIFY that wakes the server processes' live tails, after commit, from a thread of its own.
+    """Sends the NOTIFY and the Redis message that wake the server processes' live tails, after commit,
+    from a thread of its own.
 
     A NOTIFY inside a transaction makes PostgreSQL take a lock that serialises commits and their
     WAL flushes, so writers cannot share a flush: measured on this machine, 1,877 commits a second
-    from 2 processes without a NOTIFY, 783 with one. Here a process sends one NOTIFY for the events
-    its transactions committed in the last few milliseconds, carrying the highest id, outside any
-    transaction. A lost NOTIFY only delays a live page until its next poll.
+    from 2 processes without a NOTIFY, 783 with one. A Redis message sent by the request itself
+    costs a round trip under SQLite's writers' lock, since subscribers run as the transaction ends.
+    Here a process sends one message for the events its transactions committed in the last few
+    milliseconds, carrying the highest id, outside any transaction. A lost message only delays a
+    live page until its next poll.
     """
 
     COALESCE_SECONDS = 0.005
@@ -116,15 +115,17 @@ class _Waker:
         self._latest: int | None = None
         self._pending = threading.Event()
         self._thread: threading.Thread | None = None
-        self._params: dict[str, Any] = {}
+        self._params: dict[str, Any] = {}  # PostgreSQL's connection parameters, none on SQLite
+        self._redis_url = ""
         self._stopping = False
         self._at_exit = False
 
     def wake(self, event_id: int) -> None:
         with self._lock:
             self._latest = max(self._latest or 0, event_id)
+            self._redis_url = settings.REDIS_URL
             if self._thread is None or not self._thread.is_alive():
-                self._params = own_connection_params()
+                self._params = own_connection_params() if connection.vendor == "postgresql" else {}
                 self._thread = threading.Thread(target=self._run, name="binhan-notify", daemon=True)
                 self._thread.start()
                 if not self._at_exit:
@@ -148,7 +149,7 @@ class _Waker:
                 time.sleep(self.COALESCE_SECONDS)
             self._pending.clear()
             latest = self._take()
-            if latest is not None:
+            if latest is not None and self._params:
                 try:
                     if conn is None or conn.closed:
                         conn = psycopg.connect(**self._params, autocommit=True, connect_timeout=5)
@@ -156,6 +157,11 @@ class _Waker:
                 except Exception:  # the outbox row is the truth; listeners also poll
                     logger.warning("Could not send NOTIFY for outbox event %s", latest, exc_info=True)
                     conn = None
+            if latest is not None and self._redis_url:
+                try:
+                    redis_client(self._redis_url).publish(REDIS_CHANNEL, str(latest))
+                except Exception:  # the outbox row is the truth; listeners also poll
+                    logger.warning("Could not publish outbox event %s to Redis", latest, exc_info=True)
             if self._stopping:
                 if conn is not None:
                     conn.close()
@@ -179,8 +185,8 @@ _redis_clients: dict[str, Any] = {}
 _redis_lock = threading.Lock()
 
 
-def _redis_client(url: str):
-    """One client (and so one connection pool) per URL and process, not one per event."""
+def redis_client(url: str):
+    """One client (and so one connection pool) per URL and process, not one per message."""
     with _redis_lock:
         client = _redis_clients.get(url)
         if client is None:

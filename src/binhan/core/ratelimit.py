@@ -4,6 +4,7 @@ the database, or Redis when REDIS_URL is set."""
 from __future__ import annotations
 
 import functools
+import logging
 import time
 from collections.abc import Callable
 
@@ -13,10 +14,16 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import ngettext
+from redis.exceptions import RedisError
 
+from binhan.core import events
 from binhan.core.audit import client_ip
 from binhan.core.db import prepared
 from binhan.core.models import RateCounter
+
+REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+REDIS_WARNING_SECONDS = 60
+logger = logging.getLogger(__name__)
 
 
 class RateLimited(Exception):
@@ -44,20 +51,50 @@ def hit(key: str, rate: str) -> None:
     window_start = now - now % window
     window_key = f"rl:{key}:{window_start}"[:255]
     if settings.REDIS_URL:
-        count = _count_in_cache(window_key, window)
+        try:
+            count = _count_in_cache(window_key, window)
+        except RedisError:
+            # Reports must not be refused because Redis is down: count in the database meanwhile.
+            _warn_redis_down()
+            count = _count_in_database(window_key, expires_at=window_start + window)
     else:
         count = _count_in_database(window_key, expires_at=window_start + window)
     if count > limit:
         raise RateLimited(retry_after=window_start + window - now)
 
 
+_last_warning: float | None = None
+
+
+def _warn_redis_down() -> None:
+    global _last_warning
+    if _last_warning is None or time.monotonic() - _last_warning >= REDIS_WARNING_SECONDS:  # one line a minute, not one a request
+        _last_warning = time.monotonic()
+        logger.warning("Redis is unreachable: rate limits are counted in the database until it is back",
+                       exc_info=True)
+
+
+def counts_in_database() -> bool:
+    """Whether a hit is a write to the database (no Redis): a caller may then count in its own transaction."""
+    return not settings.REDIS_URL
+
+
 def _count_in_cache(window_key: str, window: int) -> int:
-    cache.add(window_key, 0, timeout=window + 1)
-    try:
-        return cache.incr(window_key)
-    except ValueError:  # expired between add and incr
-        cache.set(window_key, 1, timeout=window + 1)
-        return 1
+    if settings.CACHES["default"]["BACKEND"] != REDIS_CACHE:
+        cache.add(window_key, 0, timeout=window + 1)
+        try:
+            return cache.incr(window_key)
+        except ValueError:  # expired between add and incr
+            cache.set(window_key, 1, timeout=window + 1)
+            return 1
+    # Redis: one round trip, where add() and incr() take three. The key is the cache's own, so
+    # `reset` and cache.get see the same counter (Django stores an int as a plain Redis integer).
+    key = cache.make_and_validate_key(window_key)
+    with events.redis_client(settings.REDIS_URL).pipeline() as pipeline:
+        pipeline.set(key, 0, ex=window + 1, nx=True)  # a new window's counter, expiring with it
+        pipeline.incr(key)
+        _created, count = pipeline.execute()
+    return count
 
 
 def _count_in_database(window_key: str, *, expires_at: int) -> int:

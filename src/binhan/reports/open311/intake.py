@@ -188,15 +188,21 @@ def count_and_store(*, client: Open311Client,
                     prepared: services.PreparedReport | None) -> services.NewReport | None:
     """Count the request against the key's rate, then store the report when there is one.
 
-    SQLite writes one transaction at a time, so the count rides in the report's transaction.
-    PostgreSQL counts first, in a statement of its own on an unlogged table: inside the report's
-    transaction the counter's row would stay locked until that commit reached the disk, and the
-    key's other requests would queue behind it instead of sharing a flush.
+    SQLite writes one transaction at a time, so a count kept in the database rides in the report's
+    transaction. PostgreSQL counts first, in a statement of its own on an unlogged table: inside the
+    report's transaction the counter's row would stay locked until that commit reached the disk,
+    and the key's other requests would queue behind it instead of sharing a flush. A count kept in
+    Redis is also made first, so that its round trip is not made under SQLite's writers' lock.
     """
-    rate = f"{client.rate_per_second}/s"
+    key, rate = f"open311-key:{client.key_id}", f"{client.rate_per_second}/s"
+    count_first = connection.vendor == "postgresql" or not ratelimit.counts_in_database()
+    if count_first:
+        ratelimit.hit(key, rate)
+        if prepared is None:
+            return None
     if connection.vendor == "postgresql":
-        ratelimit.hit(f"open311-key:{client.key_id}", rate)
-        return services.report_store(prepared) if prepared is not None else None
+        return services.report_store(prepared)  # one statement, a transaction of its own (rows.insert_all)
     with group_commit.transaction():  # one commit for the reports waiting together (core/db/group_commit.py)
-        ratelimit.hit(f"open311-key:{client.key_id}", rate)
+        if not count_first:
+            ratelimit.hit(key, rate)
         return services.report_store(prepared) if prepared is not None else None
