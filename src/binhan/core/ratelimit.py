@@ -21,7 +21,7 @@ from binhan.core.audit import client_ip
 from binhan.core.db import prepared
 from binhan.core.models import RateCounter
 
-REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"  # what settings.py uses with REDIS_URL
 REDIS_WARNING_SECONDS = 60
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,8 @@ _last_warning: float | None = None
 
 def _warn_redis_down() -> None:
     global _last_warning
-    if _last_warning is None or time.monotonic() - _last_warning >= REDIS_WARNING_SECONDS:  # one line a minute, not one a request
+    # One line a minute, not one a request.
+    if _last_warning is None or time.monotonic() - _last_warning >= REDIS_WARNING_SECONDS:
         _last_warning = time.monotonic()
         logger.warning("Redis is unreachable: rate limits are counted in the database until it is back",
                        exc_info=True)
@@ -80,15 +81,9 @@ def counts_in_database() -> bool:
 
 
 def _count_in_cache(window_key: str, window: int) -> int:
-    if settings.CACHES["default"]["BACKEND"] != REDIS_CACHE:
-        cache.add(window_key, 0, timeout=window + 1)
-        try:
-            return cache.incr(window_key)
-        except ValueError:  # expired between add and incr
-            cache.set(window_key, 1, timeout=window + 1)
-            return 1
-    # Redis: one round trip, where add() and incr() take three. The key is the cache's own, so
-    # `reset` and cache.get see the same counter (Django stores an int as a plain Redis integer).
+    """Redis (settings pair REDIS_URL with Django's RedisCache): one round trip, where the cache's add()
+    and incr() take three. The key is the cache's own, so `reset` and cache.get see the same counter
+    (Django stores an int as a plain Redis integer)."""
     key = cache.make_and_validate_key(window_key)
     with events.redis_client(settings.REDIS_URL).pipeline() as pipeline:
         pipeline.set(key, 0, ex=window + 1, nx=True)  # a new window's counter, expiring with it

@@ -44,16 +44,16 @@ def point_features(*, viewer) -> list[dict]:
 def team_features(*, viewer) -> list[dict]:
     """Each active team with its readiness score, where its placed households are (their mean), or at
     its group's centre while none is placed."""
-    visible = scoping.visible(FireTeam.objects.filter(status=FireTeam.Status.ACTIVE), viewer)
-    teams = list(visible.values_list("pk", "name", "unit__centre_lat", "unit__centre_lon")
-                 .order_by("unit_path")[:MAX_FEATURES])
+    chosen = scoping.visible(FireTeam.objects.filter(status=FireTeam.Status.ACTIVE), viewer) \
+        .order_by("unit_path")[:MAX_FEATURES]
+    teams = list(chosen.values_list("pk", "name", "unit__centre_lat", "unit__centre_lon"))
     placed = {team_id: (lat, lon) for team_id, lat, lon in
-              TeamHousehold.objects.filter(team__in=visible.values("pk"), left_on__isnull=True,
+              TeamHousehold.objects.filter(team__in=chosen.values("pk"), left_on__isnull=True,
                                            lat__isnull=False, lon__isnull=False)
               .values("team_id").annotate(mean_lat=Avg("lat"), mean_lon=Avg("lon"))
               .values_list("team_id", "mean_lat", "mean_lon").order_by()}
-    teams = [(pk, name, *placed.get(pk, (lat, lon))) for pk, name, lat, lon in teams]
-    teams = [(pk, name, lat, lon) for pk, name, lat, lon in teams if lat is not None and lon is not None]
+    teams = [(pk, name, *place) for pk, name, *centre in teams
+             if None not in (place := placed.get(pk, tuple(centre)))]
     scores = readiness_selectors.team_readiness(team_ids=[t[0] for t in teams], on=timezone.localdate())
     url = _url("firesafety:team_detail")
     return [{"type": "Feature", "geometry": _point(lat, lon),
